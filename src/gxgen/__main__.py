@@ -1,0 +1,3 @@
+from gxgen.cli import main
+
+main()

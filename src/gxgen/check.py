@@ -1,0 +1,119 @@
+"""The checking half of the pipeline: file → loaded → schema → facts → rules.
+
+``check_file`` never raises for bad input: whatever is wrong with the file comes back as
+findings, so the CLI and ``batch`` can report it in one line and go on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gxgen import editions, facts as facts_mod, loader, rules, schema
+from gxgen.editions import Edition
+from gxgen.facts import Facts
+from gxgen.findings import Finding, has_errors, sort_key
+
+
+@dataclass
+class Checked:
+    file: str
+    facts: Facts | None
+    findings: list[Finding] = field(default_factory=list)
+    previous: str | None = None
+    """The last-year file used for the cross-year checks, if any."""
+
+    @property
+    def ok(self) -> bool:
+        return self.facts is not None and not has_errors(self.findings)
+
+
+def edition_of(loaded: loader.Loaded) -> tuple[Edition | None, list[Finding]]:
+    """The edition a file declares (the built-in one, extended as the file asks)."""
+    raw = loaded.data.get("edition")
+    ident = str(raw) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
+    if ident not in editions.available():
+        mark = loaded.marks.value(("edition",)) if "edition" in loaded.data else None
+        return None, [Finding(
+            "schema", "error", "bad_edition",
+            {"choices": "、".join(f'"{e}"' for e in editions.available()),
+             "actual": "（未填写）" if raw is None else repr(raw)},
+            loaded.file, mark.line if mark else 1, mark.col if mark else 1, "edition")]
+    return editions.load(ident), []
+
+
+def check_loaded(loaded: loader.Loaded) -> Checked:
+    """Schema, facts and single-year rules for an already read file."""
+    findings = list(loaded.findings)
+    edition, problems = edition_of(loaded)
+    findings += problems
+    if edition is None:
+        return Checked(loaded.file, None, findings)
+    problems = schema.validate(loaded, edition)
+    findings += problems
+    if problems:
+        return Checked(loaded.file, None, findings)
+    facts, problems = facts_mod.build(loaded, edition)
+    findings += problems
+    return Checked(loaded.file, facts, findings)
+
+
+def read(path: str | Path, display: str | None = None) -> Checked:
+    try:
+        loaded = loader.read(path, display)
+    except loader.LoadError as exc:
+        return Checked(display or str(path), None, [exc.finding])
+    return check_loaded(loaded)
+
+
+def previous_candidates(path: Path, year: int) -> list[Path]:
+    """Where last year's file would be: ``2021.yaml`` beside ``2022.yaml`` (any name with the
+    year in it), or the same name under a ``2021/`` folder mirroring ``2022/``."""
+    this, last = str(year), str(year - 1)
+    out = []
+    if this in path.name:
+        i = path.name.rfind(this)
+        out.append(path.with_name(path.name[:i] + last + path.name[i + len(this):]))
+    parts = list(path.parts)
+    for i in range(len(parts) - 2, -1, -1):
+        if re.fullmatch(re.escape(this), parts[i]):
+            out.append(Path(*parts[:i], last, *parts[i + 1:]))
+            break
+    return [p for p in out if p != path]
+
+
+def check_file(path: str | Path, previous: str | Path | None = None,
+               display: str | None = None, find_previous: bool = True) -> Checked:
+    """Everything ``gxgen validate`` checks for one file, cross-year included."""
+    result = read(path, display)
+    if result.facts is not None:
+        prev_path: Path | None = Path(previous) if previous else None
+        if prev_path is None and find_previous:
+            prev_path = next(
+                (p for p in previous_candidates(Path(path), result.facts.year) if p.is_file()),
+                None,
+            )
+        prev_facts = None
+        if prev_path is not None:
+            prev_facts, notes = _previous(result.facts, prev_path)
+            result.findings += notes
+            result.previous = str(prev_path) if prev_facts else None
+        result.findings += rules.check(result.facts, prev_facts)
+    result.findings.sort(key=sort_key)
+    return result
+
+
+def _previous(facts: Facts, path: Path) -> tuple[Facts | None, list[Finding]]:
+    prev = read(path)
+
+    def note(code: str, **params: object) -> list[Finding]:
+        return [Finding("X-PREV", "warning", code, {"previous_file": str(path), **params},
+                        facts.file, 1, 1)]
+
+    if prev.facts is None or has_errors(prev.findings):
+        return None, note("previous_unusable")
+    if prev.facts.year != facts.year - 1:
+        return None, note("previous_year_mismatch", found=prev.facts.year,
+                          expected=facts.year - 1)
+    return prev.facts, []

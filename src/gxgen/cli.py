@@ -1,0 +1,126 @@
+"""The command line: small commands over the pipeline (click).
+
+Heavy machinery (docxtpl, OpenCC, pandoc) is imported inside the commands that need it, so
+``gxgen --help`` and ``gxgen validate`` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from gxgen import __version__
+from gxgen.findings import Finding, has_errors, to_json
+
+UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "too_large"}
+"""Load failures that mean "could not read the file at all" (exit 2, not 1)."""
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                    help="消息语言 / message language (default zh, or $GXGEN_LANG).")
+
+
+def lang_of(value: str | None) -> str:
+    return value or os.environ.get("GXGEN_LANG", "zh")
+
+
+def say(zh: str, en: str, lang: str, err: bool = True) -> None:
+    click.echo(en if lang == "en" else zh, err=err)
+
+
+def print_findings(findings: list[Finding], lang: str) -> None:
+    for f in findings:
+        click.echo(f.format(lang))
+
+
+def exit_code(findings: list[Finding]) -> int:
+    if any(f.code in UNREADABLE for f in findings):
+        return 2
+    return 1 if has_errors(findings) else 0
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gxgen")
+def cli() -> None:
+    """gxgen — 政府信息公开工作年度报告生成工具.
+
+    Write one YAML facts file per agency and year; gxgen checks it against the statutory
+    format (国办公开办函〔2021〕30号 / 〔2019〕60号) and renders the report as DOCX, HTML
+    and Markdown, in simplified and traditional Chinese.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--previous", type=click.Path(), default=None,
+              help="上年度事实文件（默认自动查找同目录 2021.yaml 或镜像目录 2021/…）.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式：text（每条一行）或 json（供 CI 使用）.")
+@LANG
+def validate(files: tuple[str, ...], previous: str | None, fmt: str, lang: str | None) -> None:
+    """校验事实文件：结构、勾稽关系、跨年度结转、内容要求。
+
+    Exit 0: no errors (warnings allowed); 1: errors; 2: a file could not be read.
+    """
+    from gxgen.check import check_file
+
+    lang = lang_of(lang)
+    if previous and len(files) > 1:
+        raise click.UsageError("--previous 只能用于单个文件 / --previous takes one file")
+    findings: list[Finding] = []
+    for name in files:
+        findings += check_file(name, previous).findings
+    if fmt == "json":
+        click.echo(to_json(findings, lang))
+    else:
+        print_findings(findings, lang)
+        errors = sum(1 for f in findings if f.severity == "error")
+        warnings = sum(1 for f in findings if f.severity == "warning")
+        say(f"已检查 {len(files)} 个文件：错误 {errors} 条，警告 {warnings} 条",
+            f"checked {len(files)} file(s): {errors} error(s), {warnings} warning(s)", lang)
+    sys.exit(exit_code(findings))
+
+
+@cli.command()
+@click.option("--agency", required=True, help="机关全称.")
+@click.option("--year", required=True, type=click.IntRange(2008, 2100), help="报告年度.")
+@click.option("--edition", "edition_id", default=None,
+              help="格式版本 2021 或 2019（默认按年度选择）.")
+def init(agency: str, year: int, edition_id: str | None) -> None:
+    """写出带中文注释的事实文件模板（输出到标准输出）."""
+    from gxgen import editions
+    from gxgen.scaffold import scaffold
+
+    if edition_id is None:
+        edition_id = next(
+            (e for e in editions.available()
+             if editions.load(e).first_year <= year
+             and (editions.load(e).last_year is None or year <= editions.load(e).last_year)),
+            editions.available()[0],
+        )
+    if edition_id not in editions.available():
+        raise click.BadParameter(f"应为 {' 或 '.join(editions.available())}", param_hint="--edition")
+    click.echo(scaffold(editions.load(edition_id), agency, year), nl=False)
+
+
+@cli.command("schema")
+def schema_cmd() -> None:
+    """打印事实文件的 JSON Schema（与仓库中的 schema.json 相同）."""
+    from gxgen import schema
+
+    click.echo(schema.dumps(), nl=False)
+
+
+def main() -> None:
+    """Entry point: never lets a traceback reach a user (set GXGEN_DEBUG=1 to see one)."""
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("GXGEN_DEBUG"):
+            raise
+        click.echo(f"gxgen: 内部错误（请报告此问题）：{type(exc).__name__}: {exc}", err=True)
+        sys.exit(3)

@@ -1,0 +1,504 @@
+"""Editions: the statutory layouts, declared as data (``2021.yaml``, ``2019.yaml``, …).
+
+This module only reads that data into typed specs. Everything else — schema, scaffold,
+messages, rules, document model — asks these specs for labels, keys and shapes, so adding an
+edition or a provincial table is a data change.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import Any
+
+import yaml
+
+VALUE_TYPES = ("count", "signed", "wan_yuan", "yuan", "amount")
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of a blocks table, or a field of a record."""
+
+    key: str
+    label: str
+    value: str = "count"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A row or column label in a matrix table (a tree: groups hold children)."""
+
+    label: str
+    key: str | None = None
+    short: str | None = None
+    total: str | None = None
+    """Rule id when this leaf is the sum of the other leaves of its parent group."""
+    children: tuple[Node, ...] = ()
+
+    def leaves(self) -> Iterator[tuple[tuple[Node, ...], Node]]:
+        """Yield ``(ancestors, leaf)`` pairs, ancestors outermost first (self included)."""
+        if not self.children:
+            yield (), self
+            return
+        for child in self.children:
+            for chain, leaf in child.leaves():
+                yield (self, *chain), leaf
+
+    @property
+    def name(self) -> str:
+        return self.short or self.label
+
+
+def _leaves(nodes: tuple[Node, ...]) -> list[tuple[tuple[Node, ...], Node]]:
+    return [pair for node in nodes for pair in node.leaves()]
+
+
+def _keys(chain: tuple[Node, ...], leaf: Node) -> tuple[str, ...]:
+    return tuple(n.key for n in (*chain, leaf) if n.key)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of a blocks or indicator table."""
+
+    key: str
+    label: str
+    na: bool = False
+    unit: str | None = None
+    indent: int = 0
+    heading: bool = False
+    """A label-only row (``（二）通过不同渠道…`` with unit ``——``): no value of its own."""
+
+
+@dataclass(frozen=True)
+class Block:
+    caption: str
+    fields: tuple[Field, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """One statutory figure: where it lives in the facts and what it is called."""
+
+    path: str
+    """Dotted facts path, e.g. ``applications.withheld.state_secret.natural``."""
+    table: str
+    row: tuple[str, ...]
+    """Keys of the row part of the path (may be empty: 复议/诉讼 has one unlabelled row)."""
+    col: tuple[str, ...]
+    """Keys of the column part of the path (empty for single-field rows)."""
+    value: str
+    row_label: str
+    col_label: str
+    na: bool = False
+    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """For a total: ``(rule id, facts paths summed)`` for each dimension it totals (the
+    （七）总计 cell of the 总计 column totals both its column and its row)."""
+
+    @property
+    def total(self) -> bool:
+        return bool(self.sums)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """``Σ left = Σ right`` for every column (the 勾稽关系 of the 申请 table)."""
+
+    id: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    """An extra identity between cells: ``left`` = Σ ``right`` (op ``sum``) or ``left`` ≤ ``right``."""
+
+    id: str
+    op: str
+    left: str
+    right: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Carry:
+    """Cross-year: this year's ``into`` row equals last year's ``from`` row, per column."""
+
+    id: str
+    into: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Stock:
+    """Cross-year plausibility: ``stock = last stock + added − removed`` for ``rows``."""
+
+    id: str
+    rows: tuple[str, ...]
+    stock: str
+    added: str
+    removed: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    kind: str
+    label: str
+    code: str = ""
+    carry: Carry | None = None
+    stock: Stock | None = None
+    value: str = "count"
+    corner: str | None = None
+    stub: str | None = None
+    widths: tuple[float, ...] = ()
+    title: str | None = None
+    columns: tuple[Node, ...] = ()
+    rows: tuple[Node, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    indicator_rows: tuple[Row, ...] = ()
+    indicator_columns: tuple[str, ...] = ()
+    balance: Balance | None = None
+    checks: tuple[Check, ...] = ()
+
+    @functools.cached_property
+    def cells(self) -> tuple[CellSpec, ...]:
+        """Every value cell of the table, in reading order."""
+        if self.kind == "blocks":
+            return tuple(self._block_cells())
+        if self.kind == "matrix":
+            return tuple(self._matrix_cells())
+        if self.kind == "indicators":
+            return tuple(
+                CellSpec(
+                    path=f"{self.key}.{row.key}",
+                    table=self.key,
+                    row=(row.key,),
+                    col=(),
+                    value=self.value,
+                    row_label=row.label.strip(),
+                    col_label="",
+                )
+                for row in self.indicator_rows
+                if not row.heading
+            )
+        raise ValueError(f"unknown table kind {self.kind!r}")
+
+    def _block_cells(self) -> Iterator[CellSpec]:
+        for block in self.blocks:
+            single = len(block.fields) == 1
+            for row in block.rows:
+                for fld in block.fields:
+                    col = () if single else (fld.key,)
+                    yield CellSpec(
+                        path=".".join((self.key, row.key, *col)),
+                        table=self.key,
+                        row=(row.key,),
+                        col=col,
+                        value=fld.value,
+                        row_label=row.label,
+                        col_label=fld.label,
+                        na=row.na,
+                    )
+
+    def _matrix_cells(self) -> Iterator[CellSpec]:
+        row_leaves = _leaves(self.rows) or [((), Node(label=""))]
+        col_leaves = _leaves(self.columns)
+        for rchain, rleaf in row_leaves:
+            rkeys = _keys(rchain, rleaf)
+            for cchain, cleaf in col_leaves:
+                ckeys = _keys(cchain, cleaf)
+                sums = []
+                if rleaf.total:
+                    sums.append((
+                        self._rule(rchain, rleaf),
+                        tuple(
+                            ".".join((self.key, *_keys(ch, lf), *ckeys))
+                            for ch, lf in self._siblings(self.rows, rchain, rleaf)
+                        ),
+                    ))
+                if cleaf.total:
+                    sums.append((
+                        self._rule(cchain, cleaf),
+                        tuple(
+                            ".".join((self.key, *rkeys, *_keys(ch, lf)))
+                            for ch, lf in self._siblings(self.columns, cchain, cleaf)
+                        ),
+                    ))
+                yield CellSpec(
+                    path=".".join((self.key, *rkeys, *ckeys)),
+                    table=self.key,
+                    row=rkeys,
+                    col=ckeys,
+                    value=self.value,
+                    row_label=rleaf.name,
+                    col_label=cleaf.name if not cchain else _col_name(cchain, cleaf),
+                    sums=tuple(sums),
+                )
+
+    @staticmethod
+    def _rule(chain: tuple[Node, ...], leaf: Node) -> str:
+        if isinstance(leaf.total, str):
+            return leaf.total
+        for node in reversed(chain):
+            if node.total:
+                return node.total
+        raise ValueError(f"total {leaf.label!r} has no rule id")
+
+    @staticmethod
+    def _siblings(
+        roots: tuple[Node, ...], chain: tuple[Node, ...], leaf: Node
+    ) -> list[tuple[tuple[Node, ...], Node]]:
+        """The non-total leaves under the total's parent group (the parts it sums)."""
+        scope = _leaves(chain[-1].children) if chain else _leaves(roots)
+        return [(chain + ch, lf) for ch, lf in scope if not lf.total]
+
+    def cell(self, path: str) -> CellSpec:
+        return self.cell_index[path]
+
+    @functools.cached_property
+    def cell_index(self) -> dict[str, CellSpec]:
+        return {c.path: c for c in self.cells}
+
+
+def _col_name(chain: tuple[Node, ...], leaf: Node) -> str:
+    """A column's name for messages: keyed group names + the leaf (``行政复议·总计``)."""
+    named = [n.name for n in chain if n.key]
+    return "·".join((*named, leaf.name))
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    narrative: str | None = None
+    tables: tuple[str, ...] = ()
+    record: str | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Edition:
+    id: str
+    name: str
+    notice: str
+    first_year: int
+    last_year: int | None
+    sections: tuple[Section, ...]
+    tables: dict[str, TableSpec]
+    common: dict[str, Any] = field(compare=False, hash=False, repr=False)
+
+    def numbered(self) -> list[tuple[str, Section]]:
+        """Sections with their numbers (``一、`` …), which shift when a block is inserted."""
+        return [(NUMERALS[i] + "、", s) for i, s in enumerate(self.sections)]
+
+    def section_of(self, table: str) -> tuple[str, Section]:
+        for number, section in self.numbered():
+            if table in section.tables:
+                return number, section
+        raise KeyError(table)
+
+    def cell_name(self, cell: CellSpec) -> str:
+        """How messages name a statutory figure: ``三、收到和处理… 本年新收·自然人``."""
+        if cell.table in self.tables:
+            number, _ = self.section_of(cell.table)
+            where = number + self.tables[cell.table].label
+        else:
+            number, section = next((n, s) for n, s in self.numbered() if s.record == cell.table)
+            where = number + section.title
+        name = "·".join(x for x in (cell.row_label, cell.col_label) if x)
+        return f"{where} {name}"
+
+    @functools.cached_property
+    def cells(self) -> dict[str, CellSpec]:
+        """Every statutory figure of the edition (tables and records), by facts path."""
+        out: dict[str, CellSpec] = {}
+        for section in self.sections:
+            for key in section.tables:
+                out.update(self.tables[key].cell_index)
+        for path, spec in self.record_cells().items():
+            out[path] = spec
+        return out
+
+    def record_cells(self) -> dict[str, CellSpec]:
+        out = {}
+        for section in self.sections:
+            if not section.record:
+                continue
+            base = _record_path(self.common, section.record)
+            for fld in self.record_fields(section.record):
+                path = f"{base}.{fld.key}"
+                out[path] = CellSpec(
+                    path=path, table=section.record, row=(), col=(fld.key,), value=fld.value,
+                    row_label=self.field_label(base), col_label=fld.label,
+                )
+        return out
+
+    def record_fields(self, name: str) -> tuple[Field, ...]:
+        return tuple(Field(**f) for f in self.common["records"][name]["fields"])
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return self.common["fields"]
+
+    def field_label(self, path: str) -> str:
+        """The Chinese label of a top-level or nested field path (``other_matters.text``)."""
+        spec: dict[str, Any] = {"children": self.fields}
+        for part in path.split("."):
+            children = spec.get("children") or {}
+            if part not in children:
+                return path
+            spec = children[part]
+        return spec["label"]
+
+    @property
+    def phrases(self) -> dict[str, str]:
+        return self.common["phrases"]
+
+    def with_tables(self, section_after: str, section: Section, tables: dict[str, TableSpec],
+                    in_section: str | None = None) -> Edition:
+        """A copy with extension tables: a new section after ``section_after`` (or, with
+        ``in_section``, extra tables placed first in that existing section)."""
+        sections = list(self.sections)
+        if in_section:
+            i = next(i for i, s in enumerate(sections) if s.key == in_section)
+            sections[i] = replace(sections[i], tables=(*section.tables, *sections[i].tables))
+        else:
+            i = next(i for i, s in enumerate(sections) if s.key == section_after)
+            sections.insert(i + 1, section)
+        new = dict(self.tables)
+        new.update(tables)
+        return replace(self, sections=tuple(sections), tables=new)
+
+
+def _record_path(common: dict[str, Any], record: str) -> str:
+    for key, spec in common["fields"].items():
+        if spec.get("type") == "group":
+            for sub, subspec in spec.get("children", {}).items():
+                if subspec.get("type") == "record" and sub == record:
+                    return f"{key}.{sub}"
+        if spec.get("type") == "record" and key == record:
+            return key
+    raise KeyError(record)
+
+
+def _node(data: dict[str, Any]) -> Node:
+    total = data.get("total")
+    return Node(
+        label=data["label"],
+        key=data.get("key"),
+        short=data.get("short"),
+        total=(data.get("total_rule") or None) if total is None else total,
+        children=tuple(_node(c) for c in data.get("children", ())),
+    )
+
+
+def _fix_total(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+    """``total: true`` leaves become ``total: <rule of the nearest group with total_rule>``."""
+
+    def walk(node: Node, rule: str | None) -> Node:
+        if node.children:
+            inherited = node.total if isinstance(node.total, str) else rule
+            return replace(node, total=None, children=tuple(walk(c, inherited) for c in node.children))
+        if node.total is True:
+            if not rule:
+                raise ValueError(f"total {node.label!r} has no total_rule above it")
+            return replace(node, total=rule)
+        return node
+
+    return tuple(walk(n, None) for n in nodes)
+
+
+def table_from_data(key: str, data: dict[str, Any]) -> TableSpec:
+    """Build a ``TableSpec`` from its data declaration (built-in or an extension file)."""
+    kind = data["kind"]
+    balance = data.get("balance")
+    carry, stock = data.get("carry"), data.get("stock")
+    return TableSpec(
+        key=key,
+        kind=kind,
+        label=data["label"],
+        code=data.get("code", ""),
+        carry=Carry(carry["id"], carry["into"], carry["from"]) if carry else None,
+        stock=Stock(stock["id"], tuple(stock["rows"]), stock["stock"], stock["added"],
+                    stock["removed"]) if stock else None,
+        value=data.get("value", "count"),
+        corner=data.get("corner"),
+        stub=data.get("stub"),
+        widths=tuple(float(w) for w in data.get("widths", ())),
+        title=data.get("title"),
+        columns=_fix_total(tuple(_node(c) for c in data.get("columns", ()))) if kind == "matrix"
+        else (),
+        rows=_fix_total(tuple(_node(r) for r in data.get("rows", ()))) if kind == "matrix" else (),
+        blocks=tuple(
+            Block(
+                caption=b["caption"],
+                fields=tuple(Field(**f) for f in b["fields"]),
+                rows=tuple(Row(**r) for r in b["rows"]),
+            )
+            for b in data.get("blocks", ())
+        ),
+        indicator_rows=tuple(Row(**r) for r in data.get("rows", ())) if kind == "indicators"
+        else (),
+        indicator_columns=tuple(data.get("columns", ())) if kind == "indicators" else (),
+        balance=Balance(balance["id"], tuple(balance["left"]), tuple(balance["right"]))
+        if balance else None,
+        checks=tuple(
+            Check(c["id"], c["op"], c["left"], tuple(c["right"])) for c in data.get("checks", ())
+        ),
+    )
+
+
+def _read(name: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath(name).read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@functools.cache
+def common() -> dict[str, Any]:
+    return _read("common.yaml")
+
+
+@functools.cache
+def traditional() -> dict[str, str]:
+    """The reviewed traditional form of every fixed label and phrase (simplified → traditional)."""
+    return _read("traditional.yaml")
+
+
+EDITION_IDS = ("2021", "2019")
+
+
+@functools.cache
+def load(edition_id: str) -> Edition:
+    """The built-in edition ``"2021"`` or ``"2019"``."""
+    if edition_id not in EDITION_IDS:
+        raise KeyError(edition_id)
+    data = _read(f"{edition_id}.yaml")
+    return Edition(
+        id=str(data["id"]),
+        name=data["name"],
+        notice=data["notice"],
+        first_year=int(data["first_year"]),
+        last_year=data.get("last_year"),
+        sections=tuple(
+            Section(
+                key=s["key"],
+                title=s["title"],
+                narrative=s.get("narrative"),
+                tables=tuple(s.get("tables", ())),
+                record=s.get("record"),
+                required=bool(s.get("required", False)),
+            )
+            for s in data["sections"]
+        ),
+        tables={k: table_from_data(k, v) for k, v in data["tables"].items()},
+        common=common(),
+    )
+
+
+def available() -> list[str]:
+    return [e for e in EDITION_IDS if resources.files(__package__).joinpath(f"{e}.yaml").is_file()]

@@ -1,0 +1,297 @@
+"""Facts: a schema-valid facts file, normalised for rules and the document model.
+
+Every statutory figure becomes one entry of a flat table keyed by its dotted path
+(``applications.withheld.state_secret.natural``), whatever form the author used (a list of
+six numbers, a mapping by column key, a row left out). Totals the author left out are
+computed here; totals the author typed are kept, and ``rules`` checks them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Union
+
+from gxgen.editions import CellSpec, Edition, Node, TableSpec
+from gxgen.findings import Finding
+from gxgen.loader import Loaded, Mark, PathKey
+
+Value = Union[int, Decimal, str]
+"""An integer count, a ``Decimal`` amount, or ``"na"`` (not applicable, printed "/")."""
+
+PLACES = {"wan_yuan": (4, "万元"), "yuan": (2, "元")}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One narrative item: an optional sub-heading and its paragraphs."""
+
+    heading: str | None
+    paragraphs: tuple[str, ...]
+
+
+@dataclass
+class Facts:
+    file: str
+    edition: Edition
+    data: dict[str, Any]
+    marks: Any
+    typed: dict[str, Value] = field(default_factory=dict)
+    """Figures the author wrote, by facts path."""
+    where: dict[str, PathKey] = field(default_factory=dict)
+    """Where each typed figure sits in the YAML (for line numbers)."""
+    values: dict[str, Value] = field(default_factory=dict)
+    """Every figure of the edition: typed, computed total, or 0 for a row left out."""
+
+    @property
+    def agency(self) -> str:
+        return str(self.data["agency"])
+
+    @property
+    def year(self) -> int:
+        return int(self.data["year"])
+
+    @property
+    def agency_type(self) -> str:
+        return str(self.data.get("agency_type") or "department")
+
+    @property
+    def date(self) -> datetime.date | None:
+        return parse_date(self.data.get("date"))
+
+    def value(self, path: str) -> Value:
+        return self.values[path]
+
+    def number(self, path: str) -> int | Decimal:
+        """The figure for arithmetic: ``na`` counts as 0."""
+        v = self.values[path]
+        return 0 if v == "na" else v  # type: ignore[return-value]
+
+    def mark(self, path: str) -> Mark | None:
+        """Where a figure (or, if it was left out, its row or table) is in the file."""
+        raw = self.where.get(path)
+        if raw is not None:
+            return self.marks.value(raw)
+        parts = path.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            probe = tuple(parts[:i])
+            if probe in self.marks.values:
+                return self.marks.key(probe)
+        return None
+
+    def narrative(self, key: str) -> list[Item]:
+        """A narrative field (``overview``, ``other_matters.text``) as items."""
+        value: Any = self.data
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return narrative_items(value)
+
+    def text(self, key: str) -> str:
+        """All text of a narrative field, for content checks."""
+        return "\n".join(
+            "\n".join(((i.heading or ""), *i.paragraphs)) for i in self.narrative(key)
+        )
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    if not isinstance(value, str):
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value.strip())
+    if not m:
+        return None
+    try:
+        return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split on blank lines; lines inside a paragraph are joined (Chinese needs no space)."""
+    out = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        if lines:
+            out.append("".join(_join(lines)))
+    return out
+
+
+def _join(lines: list[str]) -> list[str]:
+    """Join wrapped lines; keep a space between two Latin words split over lines."""
+    out = [lines[0]]
+    for line in lines[1:]:
+        if out[-1][-1:].isascii() and out[-1][-1:].isalnum() and line[:1].isascii() \
+                and line[:1].isalnum():
+            out.append(" ")
+        out.append(line)
+    return out
+
+
+def narrative_items(value: Any) -> list[Item]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        paras = paragraphs(value)
+        return [Item(None, tuple(paras))] if paras else []
+    items: list[Item] = []
+    for entry in value:
+        if isinstance(entry, str):
+            paras = paragraphs(entry)
+            if paras:
+                items.append(Item(None, tuple(paras)))
+        elif isinstance(entry, dict):
+            body = entry.get("text")
+            texts = body if isinstance(body, list) else [body or ""]
+            paras = [p for t in texts for p in paragraphs(str(t))]
+            heading = entry.get("heading")
+            items.append(Item(str(heading).strip() if heading else None, tuple(paras)))
+    return items
+
+
+def build(loaded: Loaded, edition: Edition) -> tuple[Facts, list[Finding]]:
+    """Normalise a schema-valid facts file. Returns the facts and any value findings
+    (dates that do not exist, amounts with too many decimals)."""
+    facts = Facts(loaded.file, edition, loaded.data, loaded.marks)
+    for section in edition.sections:
+        for key in section.tables:
+            _read_table(facts, edition.tables[key], loaded.data.get(key) or {})
+        if section.record:
+            for path, spec in edition.record_cells().items():
+                if spec.table == section.record:
+                    raw = _dig(loaded.data, path.split("."))
+                    if raw is not _MISSING:
+                        _typed(facts, path, raw, tuple(path.split(".")))
+    _derive(facts)
+    return facts, _value_findings(facts)
+
+
+_MISSING = object()
+
+
+def _dig(data: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if not isinstance(data, dict) or part not in data:
+            return _MISSING
+        data = data[part]
+    return data
+
+
+def _typed(facts: Facts, path: str, value: Any, raw: PathKey) -> None:
+    facts.typed[path] = value
+    facts.where[path] = raw
+
+
+def _read_table(facts: Facts, table: TableSpec, raw: dict[str, Any]) -> None:
+    base: PathKey = (table.key,)
+    if table.kind == "blocks":
+        for block in table.blocks:
+            for row in block.rows:
+                if row.key not in raw:
+                    continue
+                value = raw[row.key]
+                rpath = (*base, row.key)
+                if len(block.fields) == 1:
+                    _typed(facts, f"{table.key}.{row.key}", value, rpath)
+                    continue
+                for i, fld in enumerate(block.fields):
+                    path = f"{table.key}.{row.key}.{fld.key}"
+                    if value == "na":
+                        _typed(facts, path, "na", rpath)
+                    elif isinstance(value, list):
+                        _typed(facts, path, value[i], (*rpath, i))
+                    elif fld.key in value:
+                        _typed(facts, path, value[fld.key], (*rpath, fld.key))
+    elif table.kind == "matrix":
+        rows = table.rows or (Node(label=""),)
+        _read_rows(facts, table, rows, raw, base, table.key)
+    elif table.kind == "indicators":
+        for row in table.indicator_rows:
+            if not row.heading and row.key in raw:
+                _typed(facts, f"{table.key}.{row.key}", raw[row.key], (*base, row.key))
+
+
+def _read_rows(facts: Facts, table: TableSpec, nodes: tuple[Node, ...], raw: Any,
+               rpath: PathKey, prefix: str) -> None:
+    for node in nodes:
+        if node.children:
+            if node.key:
+                if isinstance(raw, dict) and node.key in raw:
+                    _read_rows(facts, table, node.children, raw[node.key] or {},
+                               (*rpath, node.key), f"{prefix}.{node.key}")
+            else:
+                _read_rows(facts, table, node.children, raw, rpath, prefix)
+            continue
+        if node.key:
+            if not isinstance(raw, dict) or node.key not in raw:
+                continue
+            _read_cols(facts, table.columns, raw[node.key], (*rpath, node.key),
+                       f"{prefix}.{node.key}")
+        else:
+            _read_cols(facts, table.columns, raw, rpath, prefix)
+
+
+def _read_cols(facts: Facts, nodes: tuple[Node, ...], raw: Any, rpath: PathKey,
+               prefix: str) -> None:
+    if isinstance(raw, list):
+        leaves = [leaf for _, leaf in (pair for n in nodes for pair in n.leaves())]
+        plain = [leaf for leaf in leaves if not leaf.total]
+        order = plain if len(raw) == len(plain) else leaves
+        for i, leaf in enumerate(order):
+            _typed(facts, f"{prefix}.{leaf.key}", raw[i], (*rpath, i))
+        return
+    for node in nodes:
+        if node.children:
+            if node.key:
+                if isinstance(raw, dict) and node.key in raw:
+                    _read_cols(facts, node.children, raw[node.key], (*rpath, node.key),
+                               f"{prefix}.{node.key}")
+            else:
+                _read_cols(facts, node.children, raw, rpath, prefix)
+        elif isinstance(raw, dict) and node.key in raw:
+            _typed(facts, f"{prefix}.{node.key}", raw[node.key], (*rpath, node.key))
+
+
+def _derive(facts: Facts) -> None:
+    cells = facts.edition.cells
+    cache: dict[str, Value] = {}
+
+    def eff(path: str) -> Value:
+        if path in cache:
+            return cache[path]
+        if path in facts.typed:
+            result = facts.typed[path]
+        else:
+            spec = cells[path]
+            result = sum((_num(eff(p)) for p in spec.sums[0][1]), 0) if spec.total else 0
+        cache[path] = result
+        return result
+
+    facts.values = {path: eff(path) for path in cells}
+
+
+def _num(v: Value) -> int | Decimal:
+    return 0 if v == "na" else v  # type: ignore[return-value]
+
+
+def _value_findings(facts: Facts) -> list[Finding]:
+    out = []
+    for path, value in facts.typed.items():
+        spec: CellSpec = facts.edition.cells[path]
+        if spec.value in PLACES and isinstance(value, Decimal):
+            places, unit = PLACES[spec.value]
+            if value != value.quantize(Decimal(1).scaleb(-places)):
+                mark = facts.mark(path)
+                out.append(Finding(
+                    "schema", "error", "too_precise",
+                    {"where": facts.edition.cell_name(spec), "value": value, "places": places,
+                     "unit": unit},
+                    facts.file, mark.line if mark else None, mark.col if mark else None, path))
+    raw_date = facts.data.get("date")
+    if raw_date is not None and facts.date is None:
+        mark = facts.marks.value(("date",))
+        out.append(Finding("schema", "error", "bad_date",
+                           {"where": facts.edition.field_label("date"), "actual": raw_date},
+                           facts.file, mark.line if mark else None, mark.col if mark else None,
+                           "date"))
+    return out

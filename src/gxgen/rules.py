@@ -1,0 +1,303 @@
+"""The rules: statutory identities, cross-year ties and content checks, as findings.
+
+Which identities exist is declared in the edition data (``total:`` nodes, ``balance``,
+``checks``, ``carry``, ``stock``); this module only knows how to evaluate each kind.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from gxgen import editions
+from gxgen.editions import CellSpec, Edition, TableSpec
+from gxgen.facts import Facts, narrative_items
+from gxgen.findings import Finding
+
+DEADLINES = {
+    "department": (1, 31, "《中华人民共和国政府信息公开条例》第四十九条：县级以上人民政府部门每年1月31日前"),
+    "government": (3, 31, "《中华人民共和国政府信息公开条例》第四十九条：本级政府年度报告每年3月31日前"),
+}
+
+
+def check(facts: Facts, previous: Facts | None = None) -> list[Finding]:
+    """All findings for one schema-valid facts file (and last year's, when known)."""
+    out: list[Finding] = []
+    edition = facts.edition
+    for section in edition.sections:
+        for key in section.tables:
+            table = edition.tables[key]
+            out += totals(facts, table)
+            out += balance(facts, table)
+            out += extra_checks(facts, table)
+    out += content(facts)
+    out += dates(facts)
+    out += edition_year(facts)
+    if previous is not None:
+        out += cross_year(facts, previous)
+    return out
+
+
+def _fmt(n: Any) -> str:
+    if isinstance(n, Decimal):
+        return format(n.normalize(), "f")
+    return str(n)
+
+
+def _at(facts: Facts, path: str, rule: str, severity: str, code: str, **params: Any) -> Finding:
+    mark = facts.mark(path)
+    return Finding(rule, severity, code, params, facts.file,  # type: ignore[arg-type]
+                   mark.line if mark else None, mark.col if mark else None, path)
+
+
+def _parts_label(edition: Edition, paths: tuple[str, ...]) -> str:
+    names = [_short(edition.cells[p]) for p in paths]
+    heads = {n.rpartition("·")[0] for n in names}
+    if len(heads) == 1 and heads != {""}:
+        names = [n.rpartition("·")[2] for n in names]
+    if len(names) <= 6:
+        return "、".join(names)
+    return f"{names[0]}至{names[-1]}（共{len(names)}项）"
+
+
+def _short(cell: CellSpec) -> str:
+    """The part of a cell's name that varies along a sum: its column, else its row."""
+    return cell.col_label or cell.row_label
+
+
+def totals(facts: Facts, table: TableSpec) -> list[Finding]:
+    """T2-SUM, T2-ROWTOT, T3-RV/LD/LR: a typed total must equal the sum of its parts."""
+    out = []
+    for cell in table.cells:
+        if not cell.total or cell.path not in facts.typed:
+            continue
+        typed = facts.number(cell.path)
+        for rule, parts in cell.sums:
+            total = sum((facts.number(p) for p in parts), 0)
+            if typed != total:
+                label = cell.row_label if rule == cell.sums[0][0] and len(cell.sums) > 1 \
+                    else _short(cell)
+                out.append(_at(
+                    facts, cell.path, rule, "error", "sum",
+                    where=facts.edition.cell_name(cell), total_label=label or "总计",
+                    total=_fmt(typed), parts_label=_parts_label(facts.edition, parts),
+                    sum=_fmt(total), diff=_fmt(typed - total),
+                ))
+    return out
+
+
+def _row_name(table: TableSpec, row_key: str) -> str:
+    cell = next(c for c in table.cells if c.row == (row_key,) or c.row[:1] == (row_key,))
+    return cell.row_label
+
+
+def _columns(table: TableSpec) -> list[tuple[tuple[str, ...], str]]:
+    """Column keys and names of a matrix, in order."""
+    seen: dict[tuple[str, ...], str] = {}
+    for cell in table.cells:
+        seen.setdefault(cell.col, cell.col_label)
+    return list(seen.items())
+
+
+def balance(facts: Facts, table: TableSpec) -> list[Finding]:
+    """T2-BAL: per column, 新收 + 上年结转 = 办理结果总计 + 结转下年度."""
+    rule = table.balance
+    if rule is None:
+        return []
+    out = []
+    for col, col_name in _columns(table):
+        def side(rows: Iterable[str], col: tuple[str, ...] = col) -> tuple[str, int]:
+            terms = [(r, facts.number(".".join((table.key, r, *col)))) for r in rows]
+            expr = "+".join(f"{_row_name(table, r)}({_fmt(v)})" for r, v in terms)
+            return expr, sum((v for _, v in terms), 0)
+
+        left_expr, left = side(rule.left)
+        right_expr, right = side(rule.right)
+        if left != right:
+            first = ".".join((table.key, rule.left[0], *col))
+            number, _ = facts.edition.section_of(table.key)
+            out.append(_at(
+                facts, first, rule.id, "error", "balance",
+                where=f"{number}{table.label} {col_name}列", left_expr=left_expr,
+                left=_fmt(left), right_expr=right_expr, right=_fmt(right),
+                diff=_fmt(abs(left - right)),
+            ))
+    return out
+
+
+def extra_checks(facts: Facts, table: TableSpec) -> list[Finding]:
+    """Declared identities between single cells (extension tables: 其中 ≤ 总数, 专职+兼职=人数)."""
+    out = []
+    for chk in table.checks:
+        left_path = f"{table.key}.{chk.left}"
+        right_paths = [f"{table.key}.{r}" for r in chk.right]
+        left = facts.number(left_path)
+        right = sum((facts.number(p) for p in right_paths), 0)
+        cells = facts.edition.cells
+        where = facts.edition.cell_name(cells[left_path])
+        if chk.op == "sum" and left != right:
+            out.append(_at(facts, left_path, chk.id, "error", "sum", where=where,
+                           total_label=cells[left_path].row_label, total=_fmt(left),
+                           parts_label=_parts_label(facts.edition, tuple(right_paths)),
+                           sum=_fmt(right), diff=_fmt(left - right)))
+        elif chk.op == "le" and left > right:
+            out.append(_at(facts, left_path, chk.id, "error", "not_above", where=where,
+                           left_label=cells[left_path].row_label, left=_fmt(left),
+                           right_label=_parts_label(facts.edition, tuple(right_paths)),
+                           right=_fmt(right)))
+    return out
+
+
+def _field_finding(facts: Facts, key: str, rule: str, code: str, **params: Any) -> Finding:
+    path = tuple(key.split("."))
+    mark = facts.marks.key(path) or facts.marks.key(path[:1])
+    return Finding(rule, "warning", code, params, facts.file,
+                   mark.line if mark else None, mark.col if mark else None, key)
+
+
+def content(facts: Facts) -> list[Finding]:
+    """Warnings on the narrative: missing, just "无", silent on fees, topics not covered."""
+    out = []
+    edition = facts.edition
+    rules = edition.common["content"]
+    for number, section in edition.numbered():
+        if not section.narrative:
+            continue
+        where = number + section.title
+        text = facts.text(section.narrative).strip()
+        if section.required and not text:
+            out.append(_field_finding(facts, section.narrative, "C-EMPTY", "narrative_missing",
+                                      where=where))
+        elif section.required and text in rules["empty_texts"]:
+            out.append(_field_finding(facts, section.narrative, "C-EMPTY", "narrative_empty",
+                                      where=where, text=text))
+        elif section.required:
+            out += _empty_items(facts, section.narrative, where)
+        if section.record:
+            typed = any(p.startswith(section.narrative.rsplit(".", 1)[0] + "." + section.record)
+                        for p in facts.typed)
+            if not typed and not any(k in text for k in rules["fees_keywords"]):
+                out.append(_field_finding(facts, section.narrative, "C-FEES", "fees_silent",
+                                          where=where))
+        if section.key == "overview" and text:
+            for topic in rules["overview_topics"]:
+                if not any(k in text for k in topic["keywords"]):
+                    out.append(_field_finding(facts, section.narrative, "C-TOPIC",
+                                              "overview_topic", where=where,
+                                              topic=topic["label"]))
+    return out
+
+
+def _empty_items(facts: Facts, key: str, where: str) -> list[Finding]:
+    """A sub-heading whose text is still empty (as ``gxgen init`` leaves them)."""
+    out = []
+    value = facts.data.get(key)
+    if not isinstance(value, list):
+        return out
+    for i, entry in enumerate(value):
+        items = narrative_items([entry])
+        if isinstance(entry, dict) and items and items[0].heading and not items[0].paragraphs:
+            item = items[0]
+            mark = facts.marks.key((key, i, "text")) or facts.marks.value((key, i))
+            out.append(Finding("C-EMPTY", "warning", "narrative_missing",
+                               {"where": f"{where}·{item.heading}"}, facts.file,
+                               mark.line if mark else None, mark.col if mark else None,
+                               f"{key}.{i}"))
+    return out
+
+
+def dates(facts: Facts) -> list[Finding]:
+    """The 成文日期 against 第四十九条's deadline for the kind of agency."""
+    date = facts.date
+    if date is None:
+        return []
+    out = []
+    if date <= datetime.date(facts.year, 12, 31):
+        out.append(_field_finding(facts, "date", "D-DATE", "date_before_year",
+                                  date=date.isoformat(), year=facts.year))
+    rule = DEADLINES.get(facts.agency_type)
+    if rule:
+        month, day, basis = rule
+        deadline = datetime.date(facts.year + 1, month, day)
+        if date > deadline:
+            out.append(_field_finding(facts, "date", "D-LATE", "late", date=date.isoformat(),
+                                      deadline=deadline.isoformat(), basis=basis))
+    return out
+
+
+def edition_year(facts: Facts) -> list[Finding]:
+    """A 2021-or-later report on the 2019 trial format, or the reverse."""
+    ed = facts.edition
+    year = facts.year
+    if ed.first_year <= year and (ed.last_year is None or year <= ed.last_year):
+        return []
+    for other_id in editions.available():
+        other = editions.load(other_id)
+        if other.first_year <= year and (other.last_year is None or year <= other.last_year):
+            return [_field_finding(facts, "edition", "E-YEAR", "edition_year", year=year,
+                                   expected=other.id, notice=other.notice, edition=ed.id)]
+    return []
+
+
+def cross_year(facts: Facts, previous: Facts) -> list[Finding]:
+    """X-CARRY (error) and X-STOCK (warning) against last year's facts."""
+    out = []
+    prev_name = previous.file
+    for section in facts.edition.sections:
+        for key in section.tables:
+            table = facts.edition.tables[key]
+            if table.carry and key in previous.edition.tables:
+                out += _carry(facts, previous, table, prev_name)
+            other = previous.edition.tables.get(key)
+            if table.stock and other is not None and other.stock == table.stock:
+                out += _stock(facts, previous, table, prev_name)
+    return out
+
+
+def _carry(facts: Facts, previous: Facts, table: TableSpec, prev_name: str) -> list[Finding]:
+    carry = table.carry
+    assert carry is not None
+    out = []
+    for col, col_name in _columns(table):
+        if col and col[-1] == "total":
+            continue
+        this_path = ".".join((table.key, carry.into, *col))
+        last_path = ".".join((table.key, carry.source, *col))
+        if last_path not in previous.values or this_path not in facts.values:
+            continue
+        this, last = facts.number(this_path), previous.number(last_path)
+        if this != last:
+            out.append(_at(facts, this_path, carry.id, "error", "carry",
+                           where=facts.edition.cell_name(facts.edition.cells[this_path]),
+                           into_label=_row_name(table, carry.into),
+                           from_label=_row_name(table, carry.source),
+                           this=_fmt(this), last=_fmt(last), previous_file=prev_name,
+                           diff=_fmt(this - last)))
+    return out
+
+
+def _stock(facts: Facts, previous: Facts, table: TableSpec, prev_name: str) -> list[Finding]:
+    stock = table.stock
+    assert stock is not None
+    out = []
+    for row in stock.rows:
+        paths = {k: f"{table.key}.{row}.{getattr(stock, k)}" for k in ("stock", "added",
+                                                                         "removed")}
+        values = [facts.value(p) for p in paths.values()] + [previous.value(paths["stock"])]
+        if "na" in values:
+            continue
+        this, added, removed = (facts.number(paths[k]) for k in ("stock", "added", "removed"))
+        last = previous.number(paths["stock"])
+        expected = last + added - removed
+        if this != expected:
+            cells = facts.edition.cells
+            label = {k: cells[p].col_label for k, p in paths.items()}
+            out.append(_at(facts, paths["stock"], stock.id, "warning", "stock",
+                           where=facts.edition.cell_name(cells[paths["stock"]]),
+                           stock_label=label["stock"], added_label=label["added"],
+                           removed_label=label["removed"], last=_fmt(last),
+                           issued=_fmt(added), repealed=_fmt(removed), expected=_fmt(expected),
+                           this=_fmt(this), diff=_fmt(this - expected)))
+    return out

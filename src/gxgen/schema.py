@@ -1,0 +1,393 @@
+"""JSON Schema (2020-12) generated from the edition data, and validation against it.
+
+The schema gives editors (yaml-language-server) the Chinese label of every key on hover and
+catches shape and type errors. Its raw error texts are English and path-only, so each error
+is turned into a finding here: the Chinese name of the statutory cell, the file line, and a
+"did you mean" for misspelt keys.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from decimal import Decimal
+from typing import Any
+
+import jsonschema
+
+from gxgen import editions
+from gxgen.editions import Edition, Node, TableSpec
+from gxgen.findings import Finding
+from gxgen.loader import Loaded, PathKey
+
+VALUE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "count": {"type": "integer", "minimum": 0},
+    "signed": {"type": "integer"},
+    "wan_yuan": {"type": "number", "minimum": 0},
+    "yuan": {"type": "number", "minimum": 0},
+    "amount": {"type": "number", "minimum": 0},
+}
+EXPECTED = {
+    "count": ("非负整数", "a whole number ≥ 0"),
+    "signed": ("整数（可为负数）", "a whole number (may be negative)"),
+    "wan_yuan": ("非负数（单位万元，最多4位小数）", "a number ≥ 0 (万元, up to 4 decimals)"),
+    "yuan": ("非负数（单位元）", "a number ≥ 0 (元)"),
+    "amount": ("非负数", "a number ≥ 0"),
+}
+NA = "na"
+
+
+def _value(kind: str, na: bool, title: str, description: str) -> dict[str, Any]:
+    base = dict(VALUE_SCHEMAS[kind])
+    if na:
+        base = {"anyOf": [base, {"const": NA}]}
+        description += "；不适用时填 na（表中印“/”）"
+    return {"title": title, "description": description, **base}
+
+
+def _narrative(title: str, description: str) -> dict[str, Any]:
+    para = {"type": "string"}
+    item = {
+        "anyOf": [
+            para,
+            {
+                "type": "object",
+                "properties": {
+                    "heading": {"type": "string", "title": "小标题", "description": "不含（一）编号"},
+                    "text": {"anyOf": [para, {"type": "array", "items": para}], "title": "正文"},
+                },
+                "required": ["text"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+    return {
+        "title": title,
+        "description": description + "。文字（空行分段），或段落列表，或 {heading, text} 列表",
+        "anyOf": [para, {"type": "array", "items": item}, {"type": "null"}],
+    }
+
+
+def _obj(title: str, description: str, props: dict[str, Any], nullable: bool = False,
+         **extra: Any) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": description,
+        "type": ["object", "null"] if nullable else "object",
+        "properties": props,
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+def _columns_schema(table: TableSpec, nodes: tuple[Node, ...], title: str, desc: str,
+                    na: bool = False) -> dict[str, Any]:
+    """The value of one row: a mapping following the keyed column tree, or — where all
+    children are leaves — a list in column order (totals last and optional)."""
+    props: dict[str, Any] = {}
+    flat: list[Node] = []
+
+    def collect(ns: tuple[Node, ...]) -> None:
+        for n in ns:
+            if n.key and n.children:
+                props[n.key] = _columns_schema(table, n.children, n.label, f"{desc} {n.label}")
+            elif n.children:
+                collect(n.children)
+            else:
+                flat.append(n)
+                props[n.key] = _value(table.value, na, n.label, f"{desc} {n.label}")
+
+    collect(nodes)
+    schema: dict[str, Any] = {
+        "title": title,
+        "description": desc,
+        "type": ["object", "array"] if flat and len(flat) == len(props) else "object",
+        "properties": props,
+        "additionalProperties": False,
+    }
+    if flat and len(flat) == len(props):
+        plain = [n for n in flat if not n.total]
+        schema["items"] = VALUE_SCHEMAS[table.value]
+        schema["minItems"] = len(plain)
+        schema["maxItems"] = len(flat)
+    return schema
+
+
+def _rows_schema(table: TableSpec, nodes: tuple[Node, ...]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for n in nodes:
+        if n.key and n.children:
+            props[n.key] = _obj(n.label, n.label, _rows_schema(table, n.children))
+        elif n.children:
+            props.update(_rows_schema(table, n.children))
+        else:
+            props[n.key] = _columns_schema(table, table.columns, n.label, n.label)
+    return props
+
+
+def table_schema(table: TableSpec) -> dict[str, Any]:
+    props: dict[str, Any] = {"text": _narrative("说明文字", f"{table.label}表格前的说明文字")}
+    if table.kind == "blocks":
+        for block in table.blocks:
+            for row in block.rows:
+                desc = f"{block.caption} {row.label}"
+                if len(block.fields) == 1:
+                    fld = block.fields[0]
+                    props[row.key] = _value(fld.value, row.na, row.label, f"{desc} {fld.label}")
+                    continue
+                cols = {f.key: _value(f.value, row.na, f.label, f"{desc} {f.label}")
+                        for f in block.fields}
+                value = VALUE_SCHEMAS[block.fields[0].value]
+                row_schema = _obj(row.label, desc, cols)
+                row_schema["type"] = ["object", "array", "string"] if row.na else ["object", "array"]
+                row_schema.update(
+                    items={"anyOf": [value, {"const": NA}]} if row.na else value,
+                    minItems=len(block.fields), maxItems=len(block.fields),
+                )
+                if row.na:
+                    row_schema["pattern"] = f"^{NA}$"
+                props[row.key] = row_schema
+    elif table.kind == "matrix":
+        if table.rows:
+            props.update(_rows_schema(table, table.rows))
+        else:
+            props.update(_columns_schema(table, table.columns, table.label, table.label)["properties"])
+    elif table.kind == "indicators":
+        for row in table.indicator_rows:
+            if not row.heading:
+                unit = f"（单位：{row.unit}）" if row.unit else ""
+                props[row.key] = _value(table.value, False, row.label.strip(),
+                                        f"{table.label} {row.label.strip()}{unit}")
+    return _obj(table.label, table.label, props, nullable=True)
+
+
+def _field(edition: Edition, key: str, spec: dict[str, Any]) -> dict[str, Any]:
+    kind = spec["type"]
+    title, desc = spec["label"], spec.get("description", spec["label"])
+    if kind == "text":
+        return {"title": title, "description": desc, "type": "string", "minLength": 1}
+    if kind == "edition":
+        return {"title": title, "description": desc, "enum": [edition.id, int(edition.id)]}
+    if kind == "choice":
+        return {"title": title, "description": desc, "enum": list(spec["choices"])}
+    if kind == "year":
+        return {"title": title, "description": desc, "type": "integer", "minimum": 2008,
+                "maximum": 2100}
+    if kind == "date":
+        return {"title": title, "description": desc, "type": "string",
+                "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$"}
+    if kind == "narrative":
+        return _narrative(title, desc)
+    if kind == "terms":
+        return {"title": title, "description": desc,
+                "anyOf": [{"type": "array", "items": {"type": "string", "minLength": 1}},
+                          {"type": "object", "additionalProperties": {"type": ["string", "null"]}}]}
+    if kind == "record":
+        fields = edition.record_fields(key)
+        return _obj(title, desc, {f.key: _value(f.value, False, f.label, f"{title} {f.label}")
+                                  for f in fields})
+    if kind == "group":
+        return _obj(title, desc, {k: _field(edition, k, v) for k, v in spec["children"].items()},
+                    nullable=True)
+    raise ValueError(f"unknown field type {kind!r}")
+
+
+def edition_schema(edition: Edition) -> dict[str, Any]:
+    props = {k: _field(edition, k, v) for k, v in edition.fields.items()}
+    for section in edition.sections:
+        for key in section.tables:
+            props[key] = table_schema(edition.tables[key])
+    required = [k for k, v in edition.fields.items() if v.get("required")]
+    required += [k for s in edition.sections for k in s.tables]
+    required += [s.narrative for s in edition.sections if s.narrative and "." not in s.narrative]
+    return _obj(f"{edition.name}（{edition.notice}）", edition.name, props,
+                required=sorted(set(required), key=list(props).index))
+
+
+@functools.cache
+def build() -> dict[str, Any]:
+    """The whole schema: one definition per built-in edition, chosen by ``edition``."""
+    defs = {f"edition-{e}": edition_schema(editions.load(e)) for e in editions.available()}
+    ids = editions.available()
+    default = ids[0]
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:gxgen:facts",
+        "title": "政府信息公开工作年度报告事实文件（gxgen）",
+        "description": "一个机关一个年度的年度报告事实：由 gxgen 校验并生成 DOCX、HTML、Markdown",
+        "type": "object",
+        "required": ["edition"],
+        "properties": {"edition": {
+            "title": "报告格式",
+            "enum": [x for e in ids for x in (e, int(e))],
+        }},
+        "$defs": defs,
+    }
+    branches: dict[str, Any] = {"$ref": f"#/$defs/edition-{default}"}
+    for e in ids[1:]:
+        branches = {
+            "if": {"properties": {"edition": {"enum": [e, int(e)]}}, "required": ["edition"]},
+            "then": {"$ref": f"#/$defs/edition-{e}"},
+            "else": branches,
+        }
+    schema["allOf"] = [branches]
+    return schema
+
+
+def dumps() -> str:
+    """The committed ``schema.json`` text (stable key order, UTF-8, trailing newline)."""
+    return json.dumps(build(), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def validate(loaded: Loaded, edition: Edition) -> list[Finding]:
+    validator = _validator(edition)
+    out: list[Finding] = []
+    for error in sorted(validator.iter_errors(loaded.data), key=lambda e: list(e.absolute_path)):
+        out.extend(_findings(error, loaded, edition))
+    return out
+
+
+_VALIDATORS: dict[int, tuple[Edition, jsonschema.Draft202012Validator]] = {}
+
+
+def _validator(edition: Edition) -> jsonschema.Draft202012Validator:
+    """One compiled validator per edition object (extensions make editions of their own).
+    The entry keeps its edition alive, so the ``id`` cannot be reused by another."""
+    entry = _VALIDATORS.get(id(edition))
+    if entry is None or entry[0] is not edition:
+        entry = (edition, jsonschema.Draft202012Validator(edition_schema(edition)))
+        _VALIDATORS[id(edition)] = entry
+    return entry[1]
+
+
+def where(edition: Edition, path: PathKey) -> str:
+    """A Chinese name for a place in the facts file: the statutory cell where there is one."""
+    dotted = ".".join(str(p) for p in path if not isinstance(p, int))
+    cell = edition.cells.get(dotted)
+    if cell is not None:
+        return edition.cell_name(cell)
+    if path and path[0] in edition.tables:
+        number, _ = edition.section_of(path[0])
+        table = edition.tables[path[0]]
+        under = [c for c in table.cells if c.path.startswith(dotted + ".")]
+        rows = {c.row for c in under}
+        name = under[0].row_label if len(rows) == 1 and under[0].row_label else ""
+        if not name and len(path) > 1:
+            name = ".".join(str(p) for p in path[1:])
+        return f"{number}{table.label}" + (f" {name}" if name else "")
+    if not path:
+        return "文件顶层"
+    return edition.field_label(".".join(str(p) for p in path if not isinstance(p, int)))
+
+
+def _findings(error: jsonschema.ValidationError, loaded: Loaded,
+              edition: Edition) -> list[Finding]:
+    path: PathKey = tuple(error.absolute_path)
+    file = loaded.file
+
+    def finding(code: str, at: PathKey, key_mark: bool = False, rule: str = "schema",
+                **params: Any) -> Finding:
+        mark = loaded.marks.key(at) if key_mark else loaded.marks.value(at)
+        return Finding(rule, "error", code, params, file,
+                       mark.line if mark else None, mark.col if mark else None,
+                       ".".join(str(p) for p in at) or None)
+
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed]
+        out = []
+        for key in extras:
+            match = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            if match:
+                out.append(finding("unknown_key", (*path, key), key_mark=True,
+                                   where=where(edition, path), key=key, suggestion=match[0]))
+            else:
+                out.append(finding("unknown_key_list", (*path, key), key_mark=True,
+                                   where=where(edition, path), key=key,
+                                   allowed=", ".join(allowed)))
+        return out
+    if error.validator == "required":
+        key = error.message.split("'")[1] if "'" in error.message else error.message
+        label = error.schema.get("properties", {}).get(key, {}).get("title", key)
+        return [finding("missing_key", path, where=where(edition, path), key=key, label=label)]
+    if error.validator in ("minItems", "maxItems") and isinstance(error.instance, list):
+        props = error.schema.get("properties", {})
+        plain = [k for k in props if not _is_total_key(k)]
+        return [finding("bad_row_length", path, where=where(edition, path), n=len(plain),
+                        m=len(props), columns="、".join(props[k]["title"] for k in plain),
+                        actual=len(error.instance))]
+    dotted = ".".join(str(p) for p in path if not isinstance(p, int))
+    cell = edition.cells.get(dotted)
+    if cell is None and path and isinstance(path[-1], int):
+        cell = _list_cell(edition, path)
+    actual = _show(error.instance)
+    if cell is not None:
+        zh, en = EXPECTED[cell.value]
+        if cell.na:
+            zh, en = zh + "或 na", en + " or na"
+        value = error.instance
+        negative = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0
+        code = edition.tables[cell.table].code if cell.table in edition.tables else ""
+        rule = f"{code}-NONNEG" if negative and code else "schema"
+        return [finding("bad_value", path, rule=rule, where=edition.cell_name(cell),
+                        expected=zh, expected_en=en, actual=actual)]
+    expected = _expected(error.schema)
+    return [finding("bad_value", path, where=where(edition, path), expected=expected[0],
+                    expected_en=expected[1], actual=actual)]
+
+
+def _is_total_key(key: str) -> bool:
+    return key == "total"
+
+
+def _list_cell(edition: Edition, path: PathKey):
+    """The cell of a row given as a list: ``applications.new[2]`` → ``…new.research``."""
+    base = ".".join(str(p) for p in path[:-1])
+    prefix = base + "."
+    candidates = [c for p, c in edition.cells.items() if p.startswith(prefix)
+                  and p.count(".") == base.count(".") + 1]
+    index = path[-1]
+    return candidates[index] if 0 <= index < len(candidates) else None
+
+
+def _expected(schema: dict[str, Any]) -> tuple[str, str]:
+    kinds = schema.get("type")
+    if "anyOf" in schema and kinds is None:
+        kinds = [s.get("type") for s in schema["anyOf"] if s.get("type")]
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    names = {"string": ("文字", "text"), "object": ("“键: 值”映射", "a mapping"),
+             "array": ("列表", "a list"), "integer": ("整数", "an integer"),
+             "number": ("数字", "a number"), "null": ("空", "empty")}
+    if "enum" in schema:
+        choices = "、".join(str(c) for c in schema["enum"])
+        return f"以下之一：{choices}", f"one of {choices}"
+    if "pattern" in schema:
+        return "YYYY-MM-DD 格式的日期", "a YYYY-MM-DD date"
+    if "minimum" in schema and kinds and "integer" in kinds:
+        return f"不小于 {schema['minimum']} 的整数", f"an integer ≥ {schema['minimum']}"
+    if schema.get("minLength"):
+        return "非空文字", "non-empty text"
+    kinds = [k for k in (kinds or []) if k != "null"]
+    zh = "或".join(names.get(k, (k, k))[0] for k in kinds) or "有效值"
+    en = " or ".join(names.get(k, (k, k))[1] for k in kinds) or "a valid value"
+    return zh, en
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = value if len(value) <= 30 else value[:30] + "…"
+        return f"“{text}”"
+    if isinstance(value, dict):
+        return "映射"
+    if isinstance(value, list):
+        return "列表"
+    return str(value)

@@ -1,0 +1,1 @@
+"""Writers: lay out the document model in each output format."""
