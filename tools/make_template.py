@@ -183,7 +183,7 @@ SETTINGS_XML = (
     f'<w:settings xmlns:w="{W_NS}">'
     '<w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/><w:evenAndOddHeaders/>'
     '<w:characterSpacingControl w:val="compressPunctuation"/>'
-    '<w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/>'
+    "<w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/>"
     "<w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/>"
     "<w:adjustLineHeightInTable/><w:useFELayout/>"
     '<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
@@ -289,8 +289,9 @@ def build() -> bytes:
     section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
     section.top_margin, section.bottom_margin = Twips(MARGIN_TOP), Twips(MARGIN_BOTTOM)
     section.left_margin, section.right_margin = Twips(MARGIN_LEFT), Twips(MARGIN_RIGHT)
-    section.header_distance, section.footer_distance = Twips(HEADER_DISTANCE), Twips(
-        FOOTER_DISTANCE
+    section.header_distance, section.footer_distance = (
+        Twips(HEADER_DISTANCE),
+        Twips(FOOTER_DISTANCE),
     )
     section.gutter = Twips(0)
     sect = section._sectPr
@@ -311,8 +312,8 @@ def build() -> bytes:
     props.author = "gxgen"
     props.last_modified_by = ""
     props.comments = (
-        "gxgen 模板：{{ title }} 标题、{{ body }} 正文、{{ signature }} 落款、{{ draft }} 草稿标记；"
-        "修改 Gx 开头的样式即可调整版式。"
+        "gxgen 模板：{{ title }} 标题、{{ body }} 正文、{{ signature }} 落款、"
+        "{{ draft }} 草稿标记；修改 Gx 开头的样式即可调整版式。"
     )
     props.subject = ""
     props.keywords = ""

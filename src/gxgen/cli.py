@@ -83,6 +83,68 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str, lang: str |
     sys.exit(exit_code(findings))
 
 
+FORMAT_HELP = (
+    "docx、html、md（Markdown）、all（以上三种）；"
+    "经 pandoc：odt、txt（纯文本，供不接受标记的 CMS 表单）。可重复。"
+)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmts", multiple=True, default=("docx",), show_default=True,
+              type=click.Choice(["docx", "html", "md", "odt", "txt", "all"]), help=FORMAT_HELP)
+@click.option("--variant", "variants", multiple=True, default=("simplified",), show_default=True,
+              type=click.Choice(["simplified", "traditional", "zh-TW", "zh-HK", "both"]),
+              help="简体、繁体（OpenCC s2t）、台湾（s2tw）、香港（s2hk），both = 简体 + 繁体。可重复。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="输出文件或目录（默认与事实文件同目录，如 2022.docx、2022.zh-Hant.docx）.")
+@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="自定义 Word 模板（以 templates/report.docx 为底稿修改样式）.")
+@click.option("--draft", is_flag=True,
+              help="校验有错误时仍然生成，并在每页/页首标注“草稿（校验未通过）”.")
+@click.option("--fragment", is_flag=True, help="HTML 只输出正文片段，便于粘贴到网站 CMS.")
+@click.option("--md-tables", type=click.Choice(["pipe", "html"]), default="pipe",
+              show_default=True, help="Markdown 表格：pipe（扁平表头，便于比对）或 html（保留合并单元格）.")
+@click.option("--previous", type=click.Path(), default=None, help="上年度事实文件（跨年度核对）.")
+@LANG
+def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, ...],
+           output: Path | None, template: Path | None, draft: bool, fragment: bool,
+           md_tables: str, previous: str | None, lang: str | None) -> None:
+    """校验并生成年度报告（DOCX / HTML / Markdown，简体 / 繁体）.
+
+    A file with errors is not rendered (exit 1) unless --draft is given.
+    """
+    from gxgen import render as rendering
+    from gxgen.check import check_file
+    from gxgen.variants import resolve
+
+    lang = lang_of(lang)
+    chosen_formats = rendering.formats(fmts)
+    chosen_variants = resolve(variants)
+    options = rendering.Options(template=template, fragment=fragment, md_tables=md_tables,
+                                draft=draft)
+    failed = False
+    for name in files:
+        result = check_file(name, previous if len(files) == 1 else None)
+        for f in result.findings:
+            click.echo(f.format(lang), err=True)
+        if result.facts is None or (not result.ok and not draft):
+            failed = True
+            say(f"{name}：有错误，未生成（可用 --draft 生成草稿）",
+                f"{name}: has errors, nothing written (use --draft for a draft)", lang)
+            continue
+        try:
+            plan = rendering.plan(result.facts, Path(name), chosen_formats, chosen_variants,
+                                  output, options, many=len(files) > 1)
+        except ValueError as exc:
+            failed = True
+            say(f"{name}：{exc}", f"{name}: {exc}", lang)
+            continue
+        for path in rendering.write_all(plan.outputs):
+            click.echo(str(path))
+    sys.exit(1 if failed else 0)
+
+
 @cli.command()
 @click.option("--agency", required=True, help="机关全称.")
 @click.option("--year", required=True, type=click.IntRange(2008, 2100), help="报告年度.")
@@ -113,9 +175,18 @@ def schema_cmd() -> None:
     click.echo(schema.dumps(), nl=False)
 
 
+def _register_more() -> None:
+    """Commands for many files (batch, rollup, diff) live in their own module."""
+    from gxgen import cli_many
+
+    for command in cli_many.COMMANDS:
+        cli.add_command(command)
+
+
 def main() -> None:
     """Entry point: never lets a traceback reach a user (set GXGEN_DEBUG=1 to see one)."""
     try:
+        _register_more()
         cli.main(standalone_mode=True)
     except SystemExit:
         raise

@@ -1,0 +1,140 @@
+"""The rendering half of the pipeline: facts → document model per variant → writer bytes.
+
+Every output of a run is produced in memory first and written only when all succeeded, each
+file atomically (temporary file + rename in the same folder): a failed run leaves no partial
+file and never replaces a good one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gxgen.document import Document
+from gxgen.facts import Facts
+
+FORMATS: dict[str, str] = {
+    "docx": ".docx",
+    "html": ".html",
+    "md": ".md",
+    "odt": ".odt",
+    "txt": ".txt",
+}
+ALL = ("docx", "html", "md")
+"""What ``--format all`` means: the three formats the statute's readers use."""
+
+
+@dataclass(frozen=True)
+class Options:
+    template: Path | None = None
+    fragment: bool = False
+    md_tables: str = "pipe"
+    draft: bool = False
+
+
+@dataclass
+class Output:
+    path: Path
+    data: bytes
+    fmt: str
+    variant: str
+
+
+@dataclass
+class Plan:
+    """What one facts file renders to."""
+
+    outputs: list[Output] = field(default_factory=list)
+
+
+def formats(names: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        for fmt in (ALL if name == "all" else (name,)):
+            if fmt not in FORMATS:
+                raise ValueError(name)
+            if fmt not in out:
+                out.append(fmt)
+    return out
+
+
+def writer(fmt: str) -> Callable[[Document, Options], bytes]:
+    """The writer for a format, imported on first use (keeps start-up light)."""
+    if fmt == "docx":
+        from gxgen.writers import docx
+
+        return lambda doc, opt: docx.render(doc, template=opt.template)
+    if fmt == "html":
+        from gxgen.writers import html
+
+        return lambda doc, opt: html.render(doc, fragment=opt.fragment)
+    if fmt == "md":
+        from gxgen.writers import markdown
+
+        return lambda doc, opt: markdown.render(doc, tables=opt.md_tables)
+    from gxgen.writers import pandoc
+
+    return lambda doc, opt: pandoc.render(doc, fmt)
+
+
+def document(facts: Facts, variant: Any, draft: bool = False) -> Document:
+    from gxgen.model import build_document
+    from gxgen.variants import Converter
+
+    conv = Converter(variant, facts.data.get("protected_terms") or ())
+    return build_document(facts, conv, draft=draft)
+
+
+def output_path(source: Path, fmt: str, variant: Any, out: Path | None, many: bool) -> Path:
+    """``2022.yaml`` → ``2022.docx`` / ``2022.zh-Hant.docx``, beside the input or in ``out``.
+
+    ``out`` is a folder when it exists as one, ends with a separator, or the run writes
+    several files; otherwise it is the file name itself.
+    """
+    name = source.stem + variant.suffix + FORMATS[fmt]
+    if out is None:
+        return source.with_name(name)
+    if many or out.is_dir() or str(out).endswith(("/", os.sep)):
+        return out / name
+    return out
+
+
+def plan(facts: Facts, source: Path, fmts: list[str], variants: list[Any],
+         out: Path | None, options: Options, many: bool = False) -> Plan:
+    result = Plan()
+    several = many or len(fmts) * len(variants) > 1
+    for variant in variants:
+        doc = document(facts, variant, options.draft)
+        for fmt in fmts:
+            data = writer(fmt)(doc, options)
+            result.outputs.append(Output(output_path(source, fmt, variant, out, several),
+                                         data, fmt, variant.name))
+    return result
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_all(outputs: Iterable[Output]) -> list[Path]:
+    written = []
+    for output in outputs:
+        if output.path.is_file() and output.path.read_bytes() == output.data:
+            written.append(output.path)
+            continue
+        write_atomic(output.path, output.data)
+        written.append(output.path)
+    return written

@@ -1,0 +1,262 @@
+"""Script variants of a report: simplified, traditional (繁體), Taiwan and Hong Kong.
+
+Statutory labels are never converted at run time: their reviewed traditional forms are stored
+in ``editions/traditional.yaml`` and looked up. Only the author's narrative goes through
+OpenCC, with two gxgen dictionaries chained into OpenCC's own configuration
+(``opencc/phrases.txt`` before OpenCC's phrases, ``opencc/characters.txt`` as the last step)
+and a protected-term list (statute titles, the agency's proper names) cut out before
+conversion. The phrase modes ``s2twp``/``s2hkp`` are never used: they rewrite statutory terms
+(规范性文件 → 規範性檔案, 信息 → 資訊).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import opencc
+
+from gxgen import editions
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    lang: str
+    opencc_config: str | None
+    """OpenCC base configuration (``s2t``, ``s2tw``, ``s2hk``); ``None`` for simplified."""
+    suffix: str
+    """Appended to output file stems (``report.zh-Hant.docx``)."""
+
+    @property
+    def traditional(self) -> bool:
+        return self.opencc_config is not None
+
+
+VARIANTS: dict[str, Variant] = {
+    "simplified": Variant("simplified", "zh-Hans", None, ""),
+    "traditional": Variant("traditional", "zh-Hant", "s2t", ".zh-Hant"),
+    "zh-TW": Variant("zh-TW", "zh-TW", "s2tw", ".zh-TW"),
+    "zh-HK": Variant("zh-HK", "zh-HK", "s2hk", ".zh-HK"),
+}
+
+ALIASES: dict[str, tuple[str, ...]] = {"both": ("simplified", "traditional")}
+
+BASE_CONFIGS = frozenset({"s2t", "s2tw", "s2hk"})
+"""The only OpenCC configurations gxgen builds on: character-level, no regional phrases."""
+
+PHRASE_MODE_DICTS = ("TWPhrases", "HKPhrases")
+"""OpenCC dictionaries of the phrase modes (s2twp, s2hkp); a config using one is refused."""
+
+BUILTIN_PROTECTED: dict[str, str] = {
+    "《中华人民共和国政府信息公开条例》": "《中華人民共和國政府信息公開條例》",
+    "《政府信息公开信息处理费管理办法》": "《政府信息公開信息處理費管理辦法》",
+    "《中华人民共和国政府信息公开工作年度报告格式》": "《中華人民共和國政府信息公開工作年度報告格式》",
+    "〈中华人民共和国政府信息公开工作年度报告格式〉": "〈中華人民共和國政府信息公開工作年度報告格式〉",
+    "中华人民共和国政府信息公开工作年度报告格式": "中華人民共和國政府信息公開工作年度報告格式",
+    "政府信息公开条例": "政府信息公開條例",
+    "《条例》": "《條例》",
+    "《中华人民共和国行政复议法》": "《中華人民共和國行政複議法》",
+    "《中华人民共和国行政诉讼法》": "《中華人民共和國行政訴訟法》",
+    "《中华人民共和国保守国家秘密法》": "《中華人民共和國保守國家秘密法》",
+    "《中华人民共和国档案法》": "《中華人民共和國檔案法》",
+    "《中华人民共和国个人信息保护法》": "《中華人民共和國個人信息保護法》",
+    "《中华人民共和国数据安全法》": "《中華人民共和國數據安全法》",
+    "《关于全面推进政务公开工作的意见》": "《關於全面推進政務公開工作的意見》",
+    "国办公开办函〔2021〕30号": "國辦公開辦函〔2021〕30號",
+    "国办公开办函〔2019〕60号": "國辦公開辦函〔2019〕60號",
+    "国办函〔2020〕109号": "國辦函〔2020〕109號",
+}
+"""Statute and document titles in their reviewed traditional form (every traditional variant)."""
+
+_DATA = resources.files(__package__).joinpath("opencc")
+
+
+def resolve(names: Iterable[str]) -> list[Variant]:
+    """The variants named (``both`` = simplified + traditional), in order, without repeats.
+
+    Names may also be comma-separated (``simplified,zh-TW``) and are case-insensitive.
+    """
+    if isinstance(names, str):
+        names = [names]
+    by_folded = {k.casefold(): k for k in (*VARIANTS, *ALIASES)}
+    out: list[Variant] = []
+    for raw in names:
+        for name in (p.strip() for p in raw.split(",")):
+            key = by_folded.get(name.casefold())
+            if key is None:
+                choices = "、".join((*VARIANTS, *ALIASES))
+                raise ValueError(f"未知的文字版本“{name}”，可选：{choices}")
+            for variant in (VARIANTS[k] for k in ALIASES.get(key, (key,))):
+                if variant not in out:
+                    out.append(variant)
+    return out
+
+
+def read_dictionary(name: str) -> dict[str, str]:
+    """A gxgen OpenCC text dictionary (``phrases`` or ``characters``) as a mapping."""
+    out: dict[str, str] = {}
+    text = _DATA.joinpath(f"{name}.txt").read_text("utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("\t")
+        if not sep or not key or not value.split(" ")[0]:
+            raise ValueError(f"opencc/{name}.txt:{number}: expected 'simplified<TAB>traditional'")
+        out[key] = value.split(" ")[0]
+    return out
+
+
+def _opencc_share() -> Path:
+    """Where the installed OpenCC wheel keeps its configs and ``.ocd2`` dictionaries."""
+    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    if not (share / "s2t.json").is_file():
+        raise RuntimeError(f"OpenCC data not found in {share}")
+    return share
+
+
+def _absolute(node: Any, share: Path) -> Any:
+    """Copy of a config node with every dictionary file made absolute (OpenCC only searches the
+    config's own directory, which for a generated config is not the wheel's data directory)."""
+    if isinstance(node, dict):
+        out = {k: _absolute(v, share) for k, v in node.items()}
+        if "file" in out and not os.path.isabs(out["file"]):
+            out["file"] = str(share / out["file"])
+        return out
+    if isinstance(node, list):
+        return [_absolute(v, share) for v in node]
+    return node
+
+
+def _files(node: Any) -> Iterable[str]:
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        for value in node.values():
+            yield from _files(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _files(value)
+
+
+def build_config(base: str, phrases: str, characters: str) -> dict[str, Any]:
+    """OpenCC's own ``base`` config with the gxgen dictionaries chained in.
+
+    ``phrases`` joins the segmentation and the first conversion step in a ``union`` group, put
+    first: the longest match wins and on equal length gxgen's entry wins. ``characters`` is
+    appended as the last conversion step.
+    """
+    if base not in BASE_CONFIGS:
+        raise ValueError(f"unsupported OpenCC config {base!r}; allowed: {sorted(BASE_CONFIGS)}")
+    share = _opencc_share()
+    config = _absolute(json.loads((share / f"{base}.json").read_text("utf-8")), share)
+    own = {"type": "text", "file": phrases}
+    first = config["conversion_chain"][0]["dict"]
+    segmentation = config.get("segmentation", {"type": "mmseg", "dict": copy.deepcopy(first)})
+    segmentation["dict"] = {"type": "group", "match_policy": "union",
+                            "dicts": [own, segmentation["dict"]]}
+    config["segmentation"] = segmentation
+    config["conversion_chain"][0]["dict"] = {"type": "group", "match_policy": "union",
+                                             "dicts": [own, first]}
+    config["conversion_chain"].append({"dict": {"type": "text", "file": characters}})
+    config["name"] = f"gxgen {base}: {config.get('name', base)}"
+    used = [Path(f).stem for f in _files(config)]
+    bad = [f for f in used if f.startswith(PHRASE_MODE_DICTS)]
+    if bad:
+        raise ValueError(f"OpenCC config {base!r} uses phrase-mode dictionaries {bad}")
+    return config
+
+
+def _write_dictionary(path: Path, table: Mapping[str, str]) -> None:
+    path.write_text("".join(f"{k}\t{v}\n" for k, v in sorted(table.items())), "utf-8")
+
+
+@functools.cache
+def opencc_converter(base: str) -> opencc.OpenCC:
+    """The OpenCC converter for ``base`` with gxgen's corrections, built once per process.
+
+    The config and clean copies of the dictionaries (comments stripped, for older OpenCC text
+    readers) live in a temporary directory only while OpenCC loads them.
+    """
+    with tempfile.TemporaryDirectory(prefix="gxgen-opencc-") as tmp:
+        phrases, characters = Path(tmp, "phrases.txt"), Path(tmp, "characters.txt")
+        _write_dictionary(phrases, read_dictionary("phrases"))
+        _write_dictionary(characters, read_dictionary("characters"))
+        config = Path(tmp, f"gxgen-{base}.json")
+        config.write_text(json.dumps(build_config(base, str(phrases), str(characters)),
+                                     ensure_ascii=False, indent=1), "utf-8")
+        return opencc.OpenCC(str(config))
+
+
+def _terms(protected: Mapping[str, str | None] | Iterable[str] | None) -> dict[str, str | None]:
+    if protected is None:
+        return {}
+    if isinstance(protected, str):
+        protected = [protected]
+    items = protected.items() if isinstance(protected, Mapping) else ((t, None) for t in protected)
+    out: dict[str, str | None] = {}
+    for term, fixed in items:
+        if not isinstance(term, str) or not term:
+            raise ValueError(f"保护词必须是非空字符串：{term!r}")
+        if fixed is not None and not isinstance(fixed, str):
+            raise ValueError(f"保护词“{term}”的繁体写法必须是字符串：{fixed!r}")
+        out[term] = fixed
+    return out
+
+
+class Converter:
+    """Puts one report's text into one variant: labels by lookup, narrative by OpenCC."""
+
+    def __init__(
+        self,
+        variant: Variant,
+        protected: Mapping[str, str | None] | Iterable[str] = (),
+    ) -> None:
+        self.variant = variant
+        terms: dict[str, str | None] = dict(BUILTIN_PROTECTED)
+        terms.update(_terms(protected))
+        self.terms: dict[str, str] = {k: k if v is None else v for k, v in terms.items()}
+        """Every protected term (built-in and the user's) → its fixed output form."""
+        ordered = sorted(self.terms, key=lambda t: (-len(t), t))
+        self._pattern = re.compile("|".join(map(re.escape, ordered)))
+
+    def label(self, text: str) -> str:
+        """The reviewed form of a fixed statutory label or phrase (``KeyError`` when missing)."""
+        if not self.variant.traditional:
+            return text
+        table = editions.traditional() or {}
+        try:
+            return table[text]
+        except KeyError:
+            raise KeyError(
+                f"traditional.yaml 没有标签“{text}”的繁体写法（运行 tools/update_traditional.py）"
+            ) from None
+
+    def narrative(self, text: str) -> str:
+        """The author's free text through OpenCC; protected terms come out in their fixed form.
+
+        Terms are matched leftmost-longest and cut out before conversion, so OpenCC never sees
+        (or splits) them.
+        """
+        if not self.variant.traditional or not text:
+            return text
+        convert = opencc_converter(self.variant.opencc_config).convert
+        parts: list[str] = []
+        pos = 0
+        for match in self._pattern.finditer(text):
+            if match.start() > pos:
+                parts.append(convert(text[pos:match.start()]))
+            parts.append(self.terms[match.group()])
+            pos = match.end()
+        if pos < len(text):
+            parts.append(convert(text[pos:]))
+        return "".join(parts)
