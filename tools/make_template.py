@@ -34,6 +34,8 @@ GxTable (table style)     all borders single ½ pt, narrow cell margins, centred
 ========================  ========================================================
 
 Every Chinese font is given through ``w:eastAsia``; Western text and digits use Times New Roman.
+Automatic spacing between Chinese and Western text is off (``w:autoSpaceDE/DN``), as in
+公文 templates: "2023年1月18日" keeps its exact width, which the 落款 indents rely on.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ STYLES_XML = (
     # Built-in styles Word expects.
     '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
     '<w:qFormat/><w:pPr><w:widowControl w:val="0"/>'
+    '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
     f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>'
     '<w:jc w:val="both"/></w:pPr>'
     f'<w:rPr><w:rFonts {TNR} w:eastAsia="仿宋_GB2312"/><w:sz w:val="32"/><w:szCs w:val="32"/>'
@@ -153,7 +156,7 @@ STYLES_XML = (
     + _para_style("GxTableCaption", "GxTableHeader")
     + _para_style("GxTableCorner", "GxTableText")
     + _para_style("GxTableStub", "GxTableText", '<w:jc w:val="left"/>')
-    + _para_style("GxSignature", "Normal", '<w:keepNext/><w:jc w:val="right"/>')
+    + _para_style("GxSignature", "Normal", '<w:jc w:val="right"/>')
     + _para_style(
         "GxDraft",
         "Normal",
@@ -183,10 +186,7 @@ SETTINGS_XML = (
     f'<w:settings xmlns:w="{W_NS}">'
     '<w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/><w:evenAndOddHeaders/>'
     '<w:characterSpacingControl w:val="compressPunctuation"/>'
-    "<w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/>"
-    "<w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/>"
-    "<w:adjustLineHeightInTable/><w:useFELayout/>"
-    '<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
+    '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word"'
     ' w:val="15"/></w:compat>'
     '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>'
     '<w:decimalSymbol w:val="."/><w:listSeparator w:val=","/></w:settings>'
@@ -206,7 +206,7 @@ FONT_TABLE_XML = (
     f'<w:fonts xmlns:w="{W_NS}">'
     + _font("Times New Roman", None, "00", "roman", "variable")
     + _font("仿宋_GB2312", "仿宋", "86", "modern", "fixed")
-    + _font("方正小标宋简体", "华文中宋", "86", "script", "fixed")
+    + _font("方正小标宋简体", "华文中宋", "86", "auto", "fixed")
     + _font("黑体", "SimHei", "86", "modern", "fixed")
     + _font("楷体_GB2312", "楷体", "86", "modern", "fixed")
     + _font("宋体", "SimSun", "86", "auto", "variable")

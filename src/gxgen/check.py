@@ -7,10 +7,12 @@ findings, so the CLI and ``batch`` can report it in one line and go on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gxgen import editions, facts as facts_mod, loader, rules, schema
+from gxgen import editions, extensions, loader, rules, schema
+from gxgen import facts as facts_mod
 from gxgen.editions import Edition
 from gxgen.facts import Facts
 from gxgen.findings import Finding, has_errors, sort_key
@@ -29,8 +31,12 @@ class Checked:
         return self.facts is not None and not has_errors(self.findings)
 
 
-def edition_of(loaded: loader.Loaded) -> tuple[Edition | None, list[Finding]]:
-    """The edition a file declares (the built-in one, extended as the file asks)."""
+def edition_of(loaded: loader.Loaded, extra: Sequence[str | Path] = (),
+               base: Path | None = None) -> tuple[Edition | None, list[Finding]]:
+    """The edition a file declares (the built-in one, extended as the file asks).
+
+    Its ``extensions:`` are read relative to ``base`` (the facts file's folder); ``extra``
+    (``--extension``) are added after them, relative to the working directory."""
     raw = loaded.data.get("edition")
     ident = str(raw) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
     if ident not in editions.available():
@@ -38,15 +44,22 @@ def edition_of(loaded: loader.Loaded) -> tuple[Edition | None, list[Finding]]:
         return None, [Finding(
             "schema", "error", "bad_edition",
             {"choices": "、".join(f'"{e}"' for e in editions.available()),
-             "actual": "（未填写）" if raw is None else repr(raw)},
+             "actual": "（未填写）" if "edition" not in loaded.data else schema.show(raw)},
             loaded.file, mark.line if mark else 1, mark.col if mark else 1, "edition")]
-    return editions.load(ident), []
+    edition = editions.load(ident)
+    folder = base if base is not None else Path(loaded.file).parent
+    refs = extensions.refs_from(loaded.data, loaded.marks, loaded.file, folder)
+    refs += [extensions.Ref(str(x), Path("."), "--extension") for x in extra]
+    if not refs:
+        return edition, []
+    return extensions.extend(edition, refs)
 
 
-def check_loaded(loaded: loader.Loaded) -> Checked:
+def check_loaded(loaded: loader.Loaded, extra: Sequence[str | Path] = (),
+                 base: Path | None = None) -> Checked:
     """Schema, facts and single-year rules for an already read file."""
     findings = list(loaded.findings)
-    edition, problems = edition_of(loaded)
+    edition, problems = edition_of(loaded, extra, base)
     findings += problems
     if edition is None:
         return Checked(loaded.file, None, findings)
@@ -59,12 +72,13 @@ def check_loaded(loaded: loader.Loaded) -> Checked:
     return Checked(loaded.file, facts, findings)
 
 
-def read(path: str | Path, display: str | None = None) -> Checked:
+def read(path: str | Path, display: str | None = None,
+         extra: Sequence[str | Path] = ()) -> Checked:
     try:
         loaded = loader.read(path, display)
     except loader.LoadError as exc:
         return Checked(display or str(path), None, [exc.finding])
-    return check_loaded(loaded)
+    return check_loaded(loaded, extra, Path(path).parent)
 
 
 def previous_candidates(path: Path, year: int) -> list[Path]:
@@ -84,9 +98,11 @@ def previous_candidates(path: Path, year: int) -> list[Path]:
 
 
 def check_file(path: str | Path, previous: str | Path | None = None,
-               display: str | None = None, find_previous: bool = True) -> Checked:
-    """Everything ``gxgen validate`` checks for one file, cross-year included."""
-    result = read(path, display)
+               display: str | None = None, find_previous: bool = True,
+               extra: Sequence[str | Path] = ()) -> Checked:
+    """Everything ``gxgen validate`` checks for one file, cross-year included. ``extra``:
+    extension tables asked for on the command line (``--extension``)."""
+    result = read(path, display, extra)
     if result.facts is not None:
         prev_path: Path | None = Path(previous) if previous else None
         if prev_path is None and find_previous:
@@ -112,7 +128,12 @@ def _previous(facts: Facts, path: Path) -> tuple[Facts | None, list[Finding]]:
                         facts.file, 1, 1)]
 
     if prev.facts is None or has_errors(prev.findings):
-        return None, note("previous_unusable")
+        first = next((f for f in prev.findings if f.severity == "error"), None)
+        where = f"第 {first.line} 行：" if first and first.line else ""
+        where_en = f"line {first.line}: " if first and first.line else ""
+        return None, note("previous_unusable",
+                          reason=where + first.message("zh") if first else "",
+                          reason_en=where_en + first.message("en") if first else "")
     if prev.facts.year != facts.year - 1:
         return None, note("previous_year_mismatch", found=prev.facts.year,
                           expected=facts.year - 1)

@@ -18,6 +18,10 @@ from gxgen.findings import Finding, has_errors, to_json
 UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "too_large"}
 """Load failures that mean "could not read the file at all" (exit 2, not 1)."""
 
+EXTENSION = click.option(
+    "--extension", "extensions", multiple=True, metavar="FILE",
+    help="扩展表：内置名称（如 zhejiang）或扩展定义文件路径，"
+         "加在事实文件的 extensions 之后。可重复.")
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                     help="消息语言 / message language (default zh, or $GXGEN_LANG).")
 
@@ -54,12 +58,14 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
-@click.option("--previous", type=click.Path(), default=None,
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False), default=None,
               help="上年度事实文件（默认自动查找同目录 2021.yaml 或镜像目录 2021/…）.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="输出格式：text（每条一行）或 json（供 CI 使用）.")
+@EXTENSION
 @LANG
-def validate(files: tuple[str, ...], previous: str | None, fmt: str, lang: str | None) -> None:
+def validate(files: tuple[str, ...], previous: str | None, fmt: str,
+             extensions: tuple[str, ...], lang: str | None) -> None:
     """校验事实文件：结构、勾稽关系、跨年度结转、内容要求。
 
     Exit 0: no errors (warnings allowed); 1: errors; 2: a file could not be read.
@@ -71,7 +77,7 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str, lang: str |
         raise click.UsageError("--previous 只能用于单个文件 / --previous takes one file")
     findings: list[Finding] = []
     for name in files:
-        findings += check_file(name, previous).findings
+        findings += check_file(name, previous, extra=extensions).findings
     if fmt == "json":
         click.echo(to_json(findings, lang))
     else:
@@ -106,10 +112,12 @@ FORMAT_HELP = (
 @click.option("--md-tables", type=click.Choice(["pipe", "html"]), default="pipe",
               show_default=True, help="Markdown 表格：pipe（扁平表头，便于比对）或 html（保留合并单元格）.")
 @click.option("--previous", type=click.Path(), default=None, help="上年度事实文件（跨年度核对）.")
+@EXTENSION
 @LANG
 def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, ...],
            output: Path | None, template: Path | None, draft: bool, fragment: bool,
-           md_tables: str, previous: str | None, lang: str | None) -> None:
+           md_tables: str, previous: str | None, extensions: tuple[str, ...],
+           lang: str | None) -> None:
     """校验并生成年度报告（DOCX / HTML / Markdown，简体 / 繁体）.
 
     A file with errors is not rendered (exit 1) unless --draft is given.
@@ -125,7 +133,7 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
                                 draft=draft)
     failed = False
     for name in files:
-        result = check_file(name, previous if len(files) == 1 else None)
+        result = check_file(name, previous if len(files) == 1 else None, extra=extensions)
         for f in result.findings:
             click.echo(f.format(lang), err=True)
         if result.facts is None or (not result.ok and not draft):

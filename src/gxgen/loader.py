@@ -9,6 +9,7 @@ schema to check, and every key and value keeps its position for later findings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,6 +21,11 @@ from gxgen.findings import Finding
 
 MAX_BYTES = 2 * 1024 * 1024
 """A facts file is a few KB; anything past this is not one (and would be slow to parse)."""
+
+MAX_NODES = 20_000
+"""A facts file has a few hundred values (a few thousand with extension tables). PyYAML
+composes about 50 000 nodes a second, so a file under ``MAX_BYTES`` made of ``[0,0,0,…]``
+would take a minute; composition stops here instead."""
 
 PathKey = tuple[Any, ...]
 
@@ -118,16 +124,25 @@ def loads(raw: bytes | str, file: str = "<string>") -> Loaded:
     if not text.strip():
         raise _fail(file, "empty")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Composer)
+    except _Refused as exc:
+        raise _fail(file, exc.code, exc.mark.line + 1, exc.mark.column + 1,
+                    limit=MAX_NODES) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _fail(
             file, "syntax",
             mark.line + 1 if mark else None, mark.column + 1 if mark else None,
             problem=_problem(exc),
+            problem_en=" ".join(filter(None, (exc.context, exc.problem))) or "unparsable",
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - text.rfind("\n", 0, exc.position)
+        raise _fail(file, "control_char", line, col, char=f"U+{exc.character:04X}") from None
     except yaml.YAMLError as exc:
-        raise _fail(file, "syntax", problem=str(exc).splitlines()[0]) from None
+        detail = str(exc).splitlines()[0]
+        raise _fail(file, "syntax", problem=f"无法解析（{detail}）", problem_en=detail) from None
     except RecursionError:
         raise _fail(file, "too_deep") from None
     if node is None:
@@ -139,40 +154,85 @@ def loads(raw: bytes | str, file: str = "<string>") -> Loaded:
     except RecursionError:
         raise _fail(file, "too_deep") from None
     if not isinstance(data, dict):
-        raise _fail(file, "not_mapping", 1, 1, kind=_kind(data))
+        zh, en = _KINDS.get(type(data), ("其他值", "another value"))
+        raise _fail(file, "not_mapping", 1, 1, kind=zh, kind_en=en)
     return Loaded(file, data, marks, notes)
 
 
-_PROBLEMS = {
-    "mapping values are not allowed here": "此处不能出现“键: 值”（可能缺少缩进或引号，或冒号后缺空格）",
-    "could not find expected ':'": "缺少冒号“:”",
-    "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
-    "did not find expected key": "缩进不一致，找不到预期的键",
-    "found undefined alias": "引用了未定义的锚点",
-    "found unacceptable character": "文件中有不可见的控制字符",
-    "expected ',' or ']', but got": "方括号列表未闭合或缺少逗号",
-    "expected ',' or '}', but got": "花括号映射未闭合或缺少逗号",
-    "found unexpected end of stream": "文件意外结束（引号或括号未闭合）",
-    "while scanning a quoted scalar": "引号未闭合",
-    "found duplicate anchor": "锚点名重复",
-    "expected <block end>, but found": "缩进不一致",
-}
+_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (r"found unexpected end of stream|but (found|got) '<stream end>'",
+     "文件意外结束（引号或括号未闭合）"),
+    (r"found character '\\t' that cannot start any token", "不能用 Tab 缩进，请改用空格"),
+    (r"found character '(.)' that cannot start any token",
+     "值不能以“{0}”开头，请给整个值加引号"),
+    (r"mapping values are not allowed here",
+     "此处不能出现“键: 值”（可能缺少缩进或引号，或冒号后缺空格）"),
+    (r"mapping keys are not allowed here", "此处不能出现键（缩进不一致）"),
+    (r"could not find expected ':'", "缺少冒号“:”（或上一行的引号未闭合）"),
+    (r"did not find expected key", "缩进不一致，找不到预期的键"),
+    (r"did not find expected '-' indicator", "缩进不一致，找不到预期的列表项“-”"),
+    (r"expected ',' or '\]'", "方括号列表未闭合或缺少逗号"),
+    (r"expected ',' or '\}'", "花括号映射未闭合或缺少逗号"),
+    (r"expected the node content", "此处缺少值（例如列表中连续两个逗号）"),
+    (r"found undefined alias", "引用了未定义的锚点"),
+    (r"found duplicate anchor", "锚点名重复"),
+    (r"found unknown escape character", "双引号内有无效的转义符“\\”（含反斜杠的文字请用单引号）"),
+    (r"expected a comment or a line break", "值后面多出了内容（整段文字应放在引号内）"),
+    (r"expected <block end>", "缩进不一致，或引号后面多出了内容"),
+    (r"expected a single document", "文件中只能有一份 YAML 文档（请删除多余的 ---）"),
+    (r"found unexpected document separator|expected '<document start>'",
+     "文档分隔符 --- 或 ... 的位置不对"),
+    (r"while scanning an? (anchor|alias)", "“&”“*”后应为锚点名（以 & 或 * 开头的文字请加引号）"),
+    (r"while scanning a block scalar", "“|”或“>”后面的写法有误"),
+    (r"while scanning a directive|YAML directive|incompatible YAML document",
+     "以“%”开头的指令有误（以 % 开头的文字请加引号）"),
+    (r"tag", "标签（!）写法有误（以 ! 开头的文字请加引号）"),
+    (r"while scanning a (double-)?quoted scalar", "引号内的文字有误"),
+    (r"while scanning a simple key", "缺少冒号“:”"),
+)
 
 
 def _problem(exc: yaml.MarkedYAMLError) -> str:
     text = " ".join(filter(None, (exc.context, exc.problem)))
-    for key, zh in _PROBLEMS.items():
-        if key in text:
-            return zh
-    return text or "YAML 语法错误"
+    for pattern, zh in _PROBLEMS:
+        match = re.search(pattern, text)
+        if match:
+            return zh.format(*match.groups())
+    return f"无法解析（{text}）" if text else "无法解析"
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "list"
-    if value is None:
-        return "null"
-    return type(value).__name__
+class _Refused(Exception):
+    def __init__(self, code: str, mark: yaml.Mark):
+        super().__init__(code)
+        self.code = code
+        self.mark = mark
+
+
+class _Composer(yaml.SafeLoader):
+    """PyYAML's safe composer with two refusals: an alias of a list or mapping (the
+    "billion laughs" bomb, and a way to make two table rows silently the same object), and
+    more than ``MAX_NODES`` nodes. Aliases of plain scalars are harmless and allowed."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Refused("too_many_values", event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            target = self.anchors.get(event.anchor)
+            if target is not None and not isinstance(target, yaml.ScalarNode):
+                raise _Refused("alias", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_KINDS: dict[type, tuple[str, str]] = {
+    list: ("列表", "a list"), str: ("一段文字", "text"), int: ("整数", "a number"),
+    Decimal: ("数字", "a number"), bool: ("布尔值", "true/false"), type(None): ("空值", "null"),
+}
 
 
 class _Builder:
@@ -182,19 +242,23 @@ class _Builder:
         self.file = file
         self.marks = marks
         self.constructor = yaml.SafeLoader("")
-        self.seen: set[int] = set()
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.marks.values[path] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
-        if id(node) in self.seen:
-            raise _fail(self.file, "alias", node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
-            self.seen.add(id(node))
+            self._tag(node, "tag:yaml.org,2002:map")
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
-            self.seen.add(id(node))
+            self._tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         return self._scalar(node)
+
+    def _tag(self, node: yaml.Node, plain: str) -> None:
+        """Refuse ``!!set``, ``!!omap``, ``!foo`` … on a list or mapping: their meaning is
+        not a plain list or mapping, and they are never needed in a facts file."""
+        if node.tag != plain:
+            raise _fail(self.file, "unknown_tag", node.start_mark.line + 1,
+                        node.start_mark.column + 1, tag=_tag_text(node.tag))
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -217,6 +281,9 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        """A plain value. Only decimal numbers are numbers: YAML 1.1 would read ``010`` as
+        8, ``0x10`` as 16 and ``1:30`` as 90, which nobody typing a count means; those stay
+        text, so the schema reports them as they were written."""
         tag = node.tag
         if tag == "tag:yaml.org,2002:float":
             try:
@@ -224,14 +291,27 @@ class _Builder:
             except InvalidOperation:
                 return node.value
             return value if value.is_finite() else node.value
-        if tag == "tag:yaml.org,2002:timestamp" or tag == "tag:yaml.org,2002:str":
+        if tag == "tag:yaml.org,2002:int":
+            if _DECIMAL_INT.fullmatch(node.value):
+                return int(node.value.replace("_", ""))
             return node.value
-        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
+        if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"):
+            return node.value
+        if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
             return self.constructor.construct_object(node)
-        if tag.startswith("tag:yaml.org,2002:"):
-            return node.value
         raise _fail(self.file, "unknown_tag", node.start_mark.line + 1,
-                    node.start_mark.column + 1, tag=tag)
+                    node.start_mark.column + 1, tag=_tag_text(tag))
+
+
+_DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
+
+
+def _tag_text(tag: str) -> str:
+    """A tag as the author wrote it: ``!!binary`` rather than ``tag:yaml.org,2002:binary``."""
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+
+
+_STD = "tag:yaml.org,2002:"
 
 
 def path_str(path: PathKey) -> str:

@@ -24,17 +24,28 @@ CATALOG: dict[str, tuple[str, str]] = {
     "is_directory": ("这是一个目录，不是事实文件", "this is a directory, not a facts file"),
     "too_large": ("文件超过 {limit} KB，不像是年度报告事实文件", "file larger than {limit} KB"),
     "empty": ("文件为空", "the file is empty"),
-    "syntax": ("YAML 语法错误：{problem}", "YAML syntax error: {problem}"),
+    "syntax": ("YAML 语法错误：{problem}", "YAML syntax error: {problem_en}"),
+    "control_char": (
+        "文件中有不可见的控制字符 {char}，请删除",
+        "the file contains an invisible control character {char}; delete it",
+    ),
     "too_deep": ("嵌套层次过深", "nesting too deep"),
+    "too_many_values": (
+        "文件中的值超过 {limit} 个，不像是年度报告事实文件",
+        "more than {limit} values; this is not a facts file",
+    ),
     "not_mapping": (
-        "文件顶层应为“键: 值”映射（edition、agency、year……），实际为 {kind}",
-        "the top level must be a mapping (edition, agency, year, …), found {kind}",
+        "文件顶层应为“键: 值”映射（edition、agency、year……），实际为{kind}",
+        "the top level must be a mapping (edition, agency, year, …), found {kind_en}",
     ),
     "duplicate_key": (
         "键 {key} 重复：第 {first} 行和第 {second} 行都写了它，请只保留一个",
         "duplicate key {key}: on line {first} and again on line {second}",
     ),
-    "alias": ("不支持 YAML 锚点/别名（& 与 *）引用", "YAML anchors/aliases (& and *) are not supported"),
+    "alias": (
+        "不支持用别名（*名称）引用列表或映射，请把内容照写一遍",
+        "an alias (*name) of a list or mapping is not supported; write the values out",
+    ),
     "merge_key": ("不支持 YAML 合并键 <<", "YAML merge keys (<<) are not supported"),
     "complex_key": ("键必须是简单文字", "keys must be plain scalars"),
     "unknown_tag": ("不支持的 YAML 标签 {tag}", "unsupported YAML tag {tag}"),
@@ -63,6 +74,26 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{where}：{value} 超出 {places} 位小数（单位{unit}）",
         "{where}: {value} has more than {places} decimal places (unit {unit})",
     ),
+    # extension tables
+    "ext_definition": (
+        "扩展表定义 {where}：{problem}",
+        "extension definition {where}: {problem_en}",
+    ),
+    "ext_unknown": (
+        "没有名为“{name}”的内置扩展表（内置：{choices}）；"
+        "自定义扩展表请写定义文件的路径，如 ./本省扩展表.yaml",
+        "no built-in extension “{name}” (built in: {choices}); "
+        "for your own, give the path of its definition file, e.g. ./my-tables.yaml",
+    ),
+    "ext_not_found": ("扩展表定义文件 {path} 不存在", "extension definition file {path} not found"),
+    "ext_unreadable": (
+        "无法读取扩展表定义文件 {path}：{reason}",
+        "cannot read extension definition file {path}: {reason}",
+    ),
+    "ext_edition": (
+        "扩展表“{name}”（{file}）只适用于 {editions} 格式，此文件使用 {edition} 格式",
+        "extension “{name}” ({file}) is for the {editions} edition(s); this file uses {edition}",
+    ),
     # arithmetic identities
     "balance": (
         "{where}：{left_expr}={left} ≠ {right_expr}={right}，差 {diff}",
@@ -76,6 +107,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{where}：{left_label}({left}) 不应大于 {right_label}({right})",
         "{where}: {left_label} ({left}) must not exceed {right_label} ({right})",
     ),
+    "negative_sum": (
+        "{where}：{left_label}({left})+{right_label}({right})={sum}，不应为负数",
+        "{where}: {left_label} ({left}) + {right_label} ({right}) = {sum}, cannot be negative",
+    ),
     # cross-year
     "carry": (
         "{where}：本年{into_label}({this}) ≠ {previous_file} 的{from_label}({last})，差 {diff}",
@@ -86,8 +121,8 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{where}: last year's {stock_label} ({last}) + {added_label} ({issued}) − {removed_label} ({repealed}) = {expected} ≠ this year's {stock_label} ({this}), difference {diff}",
     ),
     "previous_unusable": (
-        "上年度文件 {previous_file} 有错误或格式不同，跳过跨年度核对",
-        "last year's file {previous_file} has errors or another edition; cross-year checks skipped",
+        "上年度文件 {previous_file} 有错误（{reason}），跳过跨年度核对",
+        "last year's file {previous_file} has errors ({reason_en}); cross-year checks skipped",
     ),
     "previous_year_mismatch": (
         "上年度文件 {previous_file} 的年度是 {found}，应为 {expected}",
@@ -118,6 +153,60 @@ CATALOG: dict[str, tuple[str, str]] = {
     "edition_year": (
         "{year} 年度报告应使用 {expected} 格式（{notice}），此文件使用 {edition} 格式",
         "a {year} report should use the {expected} edition ({notice}); this file uses {edition}",
+    ),
+    # batch, rollup, diff (many files)
+    "batch_collision": (
+        "输出文件名与 {other} 的输出相同，未生成（请重命名其中一个文件或目录）",
+        "its output names clash with those of {other}; nothing written (rename one of them)",
+    ),
+    "batch_outside": (
+        "输出路径 {path} 会落在输出目录之外，已拒绝写入",
+        "output path {path} would lie outside the output folder; refused",
+    ),
+    "batch_failed": ("生成失败：{reason}", "rendering failed: {reason}"),
+    "rollup_no_files": ("没有找到可汇总的事实文件（*.yaml）", "no facts files (*.yaml) to sum"),
+    "rollup_input_errors": (
+        "{n} 个事实文件有错误，未汇总（请先修正）：",
+        "{n} facts file(s) have errors; nothing summed (fix them first):",
+    ),
+    "rollup_mixed_editions": (
+        "不能汇总不同格式的报告（国办公开办函〔2021〕30号与〔2019〕60号的表格不同）：",
+        "cannot sum reports of different editions (the 2021 and 2019 tables differ):",
+    ),
+    "rollup_file_edition": ("  {file}：{edition} 格式", "  {file}: edition {edition}"),
+    "rollup_mixed_years": (
+        "不能汇总不同年度的报告：以下文件不是 {year} 年度：",
+        "cannot sum reports of different years; these are not for {year}:",
+    ),
+    "rollup_file_year": ("  {file}：{year} 年度", "  {file}: year {year}"),
+    "diff_header": (
+        "{old}（{old_year}年）→ {new}（{new_year}年）：{cells} 项统计数字、{texts} 处叙述有变化",
+        "{old} ({old_year}) → {new} ({new_year}): {cells} figure(s) and {texts} narrative(s) changed",
+    ),
+    "diff_none": ("没有变化", "no changes"),
+    "diff_field": ("{name}：{old} → {new}", "{name}: {old} → {new}"),
+    "diff_cell": ("{name}：{old} → {new}（{delta}）", "{name}: {old} → {new} ({delta})"),
+    "diff_cell_plain": ("{name}：{old} → {new}", "{name}: {old} → {new}"),
+    "diff_text": (
+        "{name}：叙述有改动（{old_paras} 段 → {new_paras} 段，{old_chars} 字 → {new_chars} 字）",
+        "{name}: text changed ({old_paras} → {new_paras} paragraphs, "
+        "{old_chars} → {new_chars} characters)",
+    ),
+    "diff_text_added": (
+        "{name}：新写了叙述（{new_paras} 段，{new_chars} 字）",
+        "{name}: text written ({new_paras} paragraphs, {new_chars} characters)",
+    ),
+    "diff_text_removed": (
+        "{name}：叙述已删除（原 {old_paras} 段，{old_chars} 字）",
+        "{name}: text removed (was {old_paras} paragraphs, {old_chars} characters)",
+    ),
+    "diff_unusable": (
+        "{file}：不是有效的事实文件，无法比较",
+        "{file}: not a valid facts file; cannot compare",
+    ),
+    "diff_git": (
+        "无法从 git 取出 {file} 的 {rev} 版本：{reason}",
+        "cannot get {file} at {rev} from git: {reason}",
     ),
 }
 

@@ -63,7 +63,8 @@ def build_document(facts: Facts, conv: Converter | None = None, draft: bool = Fa
     for number, section in edition.numbered():
         blocks.append(Heading(1, conv.label(number + section.title)))
         if section.narrative and not section.record:
-            blocks += _narrative(facts, section.narrative, conv)
+            blocks += _narrative(facts, section.narrative, conv) or [
+                Paragraph(conv.label(phrases["none"]))] * (not section.tables)
         for key in section.tables:
             table = edition.tables[key]
             raw = facts.data.get(key)
@@ -77,8 +78,8 @@ def build_document(facts: Facts, conv: Converter | None = None, draft: bool = Fa
         lines = tuple(conv.narrative(line.strip()) for line in str(title).splitlines()
                       if line.strip())
     else:
-        template = conv.label(phrases["title"])
-        lines = (template.format(agency=conv.narrative(facts.agency), year=facts.year),)
+        lines = _default_title(conv.label(phrases["title"]), conv.narrative(facts.agency),
+                               facts.year)
     signature = None
     if facts.date or facts.data.get("signature"):
         date = facts.date
@@ -98,6 +99,20 @@ def build_document(facts: Facts, conv: Converter | None = None, draft: bool = Fa
         draft_mark=conv.label(phrases["draft_mark"]) if draft else None,
         meta=meta,
     )
+
+
+TITLE_CHARS = 20
+"""Characters of 2号 type in the 156 mm text width (GB/T 9704): a longer title is set on two
+lines, broken between the agency and the rest, never inside a word (7.3.1 回行时词意完整)."""
+
+
+def _default_title(template: str, agency: str, year: int) -> tuple[str, ...]:
+    whole = template.format(agency=agency, year=year)
+    if len(whole) <= TITLE_CHARS or "{year}" not in template:
+        return (whole,)
+    head, _, tail = template.partition("{year}")
+    return tuple(x for x in (head.format(agency=agency), "{year}".join(("", tail)).format(
+        year=year)) if x)
 
 
 def _narrative(facts: Facts, key: str, conv: Converter) -> list[Block]:
@@ -141,8 +156,13 @@ def layout(table: TableSpec, facts: Facts, conv: Converter) -> Table:
     raise ValueError(f"unknown table kind {table.kind!r}")
 
 
-def _value(facts: Facts, path: str, colspan: int = 1) -> Cell:
-    return Cell(format_value(facts.value(path)), "value", colspan=colspan, path=path)
+def _value(facts: Facts, path: str, colspan: int = 1, unit: str | None = None) -> Cell:
+    """A figure's cell; ``unit`` follows the figure (not "/") where the header has none."""
+    value = facts.value(path)
+    text = format_value(value)
+    if unit and value != "na":
+        text += unit
+    return Cell(text, "value", colspan=colspan, path=path)
 
 
 def _spans(width: int, n: int) -> list[int]:
@@ -165,7 +185,8 @@ def _blocks(table: TableSpec, facts: Facts, conv: Converter) -> Table:
             single = len(block.fields) == 1
             rows.append((Cell(conv.label(row.label), "stub"),
                          *(_value(facts, f"{table.key}.{row.key}" if single
-                                  else f"{table.key}.{row.key}.{f.key}", s)
+                                  else f"{table.key}.{row.key}.{f.key}", s,
+                                  conv.label(f.unit) if f.unit else None)
                            for f, s in zip(block.fields, spans))))
     return Table(table.key, cols, tuple(rows), 0, _widths(table, cols), _title(table, conv))
 

@@ -52,11 +52,22 @@ def _at(facts: Facts, path: str, rule: str, severity: str, code: str, **params: 
                    mark.line if mark else None, mark.col if mark else None, path)
 
 
-def _parts_label(edition: Edition, paths: tuple[str, ...]) -> str:
-    names = [_short(edition.cells[p]) for p in paths]
+def _names(cells: list[CellSpec]) -> list[str]:
+    """What tells cells apart along a sum: their rows when they share one column (the
+    （七）总计 row sums rows), else their columns, less a group they all share
+    (``行政复议·结果维持`` → ``结果维持``)."""
+    if len({c.col_label for c in cells}) == 1 and len({c.row_label for c in cells}) > 1:
+        names = [c.row_label for c in cells]
+    else:
+        names = [_short(c) for c in cells]
     heads = {n.rpartition("·")[0] for n in names}
     if len(heads) == 1 and heads != {""}:
         names = [n.rpartition("·")[2] for n in names]
+    return names
+
+
+def _parts_label(edition: Edition, paths: tuple[str, ...]) -> str:
+    names = _names([edition.cells[p] for p in paths])
     if len(names) <= 6:
         return "、".join(names)
     return f"{names[0]}至{names[-1]}（共{len(names)}项）"
@@ -77,8 +88,7 @@ def totals(facts: Facts, table: TableSpec) -> list[Finding]:
         for rule, parts in cell.sums:
             total = sum((facts.number(p) for p in parts), 0)
             if typed != total:
-                label = cell.row_label if rule == cell.sums[0][0] and len(cell.sums) > 1 \
-                    else _short(cell)
+                label = _names([*(facts.edition.cells[p] for p in parts), cell])[-1]
                 out.append(_at(
                     facts, cell.path, rule, "error", "sum",
                     where=facts.edition.cell_name(cell), total_label=label or "总计",
@@ -128,7 +138,8 @@ def balance(facts: Facts, table: TableSpec) -> list[Finding]:
 
 
 def extra_checks(facts: Facts, table: TableSpec) -> list[Finding]:
-    """Declared identities between single cells (extension tables: 其中 ≤ 总数, 专职+兼职=人数)."""
+    """Declared identities between single cells (其中 ≤ 总数, 专职+兼职=人数, 2019's
+    上一年项目数量 + 本年增/减 ≥ 0), each with the severity its declaration gives."""
     out = []
     for chk in table.checks:
         left_path = f"{table.key}.{chk.left}"
@@ -137,16 +148,22 @@ def extra_checks(facts: Facts, table: TableSpec) -> list[Finding]:
         right = sum((facts.number(p) for p in right_paths), 0)
         cells = facts.edition.cells
         where = facts.edition.cell_name(cells[left_path])
+        left_label = _short(cells[left_path])
+        parts = _parts_label(facts.edition, tuple(right_paths))
+        severity = chk.severity
         if chk.op == "sum" and left != right:
-            out.append(_at(facts, left_path, chk.id, "error", "sum", where=where,
-                           total_label=cells[left_path].row_label, total=_fmt(left),
-                           parts_label=_parts_label(facts.edition, tuple(right_paths)),
+            out.append(_at(facts, left_path, chk.id, severity, "sum", where=where,
+                           total_label=left_label, total=_fmt(left), parts_label=parts,
                            sum=_fmt(right), diff=_fmt(left - right)))
         elif chk.op == "le" and left > right:
-            out.append(_at(facts, left_path, chk.id, "error", "not_above", where=where,
-                           left_label=cells[left_path].row_label, left=_fmt(left),
-                           right_label=_parts_label(facts.edition, tuple(right_paths)),
+            out.append(_at(facts, left_path, chk.id, severity, "not_above", where=where,
+                           left_label=left_label, left=_fmt(left), right_label=parts,
                            right=_fmt(right)))
+        elif chk.op == "nonneg" and left + right < 0:
+            out.append(_at(facts, right_paths[0], chk.id, severity, "negative_sum",
+                           where=where.rpartition("·")[0] or where, left_label=left_label,
+                           left=_fmt(left), right_label=parts, right=_fmt(right),
+                           sum=_fmt(left + right)))
     return out
 
 

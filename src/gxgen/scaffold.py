@@ -21,7 +21,7 @@ def _q(text: str) -> str:
 def _line(indent: int, body: str, comment: str = "") -> str:
     text = " " * indent + body
     if comment:
-        text = text.ljust(WIDTH) + "  # " + comment
+        text = text.ljust(WIDTH) + "  # " + "".join(comment.splitlines())
     return text
 
 
@@ -37,6 +37,8 @@ def scaffold(edition: Edition, agency: str, year: int) -> str:
         _line(0, f"agency: {_q(agency)}", fields["agency"]["label"]),
         _line(0, "agency_type: department", fields["agency_type"]["description"]),
         _line(0, f"year: {year}", fields["year"]["label"]),
+        *([_line(0, f"extensions: [{', '.join(_q(e) for e in edition.extensions)}]",
+                 fields["extensions"]["label"])] if edition.extensions else []),
         _line(0, f"# date: {year + 1}-01-20", fields["date"]["description"]),
         _line(0, "# title: ", fields["title"]["description"]),
         _line(0, "# preface: |", fields["preface"]["description"]),
@@ -50,6 +52,10 @@ def scaffold(edition: Edition, agency: str, year: int) -> str:
             out += _table(edition.tables[key])
         if section.record:
             out += _record(edition, section.record, section.narrative)
+        elif section.narrative and "." in section.narrative:
+            group, key = section.narrative.split(".", 1)
+            out.append(_line(0, f"{group}:", edition.field_label(group)))
+            out.append(_line(2, f'{key}: ""', edition.field_label(section.narrative)))
         out.append("")
     out.append(_line(0, "# protected_terms: []", fields["protected_terms"]["description"]))
     return "\n".join(out) + "\n"
@@ -89,7 +95,8 @@ def _table(table: TableSpec) -> list[str]:
                     out.append(_line(2, f"{row.key}: 0", f"{row.label} {block.fields[0].label}{na}"))
                 else:
                     values = ", ".join(f"{f.key}: 0" for f in block.fields)
-                    labels = "、".join(f.label for f in block.fields)
+                    labels = "、".join(f.label + (f"（{f.unit}）" if f.unit else "")
+                                      for f in block.fields)
                     out.append(_line(2, f"{row.key}: {{{values}}}", f"{row.label}：{labels}{na}"))
     elif table.kind == "matrix":
         if table.rows:

@@ -55,7 +55,8 @@ def _narrative(title: str, description: str) -> dict[str, Any]:
                 "type": "object",
                 "properties": {
                     "heading": {"type": "string", "title": "小标题", "description": "不含（一）编号"},
-                    "text": {"anyOf": [para, {"type": "array", "items": para}], "title": "正文"},
+                    "text": {"anyOf": [para, {"type": "array", "items": para}], "title": "正文",
+                             "description": "小标题下的文字（空行分段），或段落列表"},
                 },
                 "required": ["text"],
                 "additionalProperties": False,
@@ -138,11 +139,11 @@ def table_schema(table: TableSpec) -> dict[str, Any]:
                     continue
                 cols = {f.key: _value(f.value, row.na, f.label, f"{desc} {f.label}")
                         for f in block.fields}
-                value = VALUE_SCHEMAS[block.fields[0].value]
                 row_schema = _obj(row.label, desc, cols)
                 row_schema["type"] = ["object", "array", "string"] if row.na else ["object", "array"]
                 row_schema.update(
-                    items={"anyOf": [value, {"const": NA}]} if row.na else value,
+                    prefixItems=[{"anyOf": [VALUE_SCHEMAS[f.value], {"const": NA}]} if row.na
+                                 else VALUE_SCHEMAS[f.value] for f in block.fields],
                     minItems=len(block.fields), maxItems=len(block.fields),
                 )
                 if row.na:
@@ -157,8 +158,9 @@ def table_schema(table: TableSpec) -> dict[str, Any]:
         for row in table.indicator_rows:
             if not row.heading:
                 unit = f"（单位：{row.unit}）" if row.unit else ""
-                props[row.key] = _value(table.value, False, row.label.strip(),
-                                        f"{table.label} {row.label.strip()}{unit}")
+                label = row.label.replace("\n", "").strip()
+                props[row.key] = _value(row.value or table.value, False, label,
+                                        f"{table.label} {label}{unit}")
     return _obj(table.label, table.label, props, nullable=True)
 
 
@@ -179,6 +181,9 @@ def _field(edition: Edition, key: str, spec: dict[str, Any]) -> dict[str, Any]:
                 "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$"}
     if kind == "narrative":
         return _narrative(title, desc)
+    if kind == "extensions":
+        return {"title": title, "description": desc, "type": "array", "uniqueItems": True,
+                "items": {"type": "string", "minLength": 1}}
     if kind == "terms":
         return {"title": title, "description": desc,
                 "anyOf": [{"type": "array", "items": {"type": "string", "minLength": 1}},
@@ -220,6 +225,7 @@ def build() -> dict[str, Any]:
         "required": ["edition"],
         "properties": {"edition": {
             "title": "报告格式",
+            "description": editions.common()["fields"]["edition"]["description"],
             "enum": [x for e in ids for x in (e, int(e))],
         }},
         "$defs": defs,
@@ -324,7 +330,7 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
     cell = edition.cells.get(dotted)
     if cell is None and path and isinstance(path[-1], int):
         cell = _list_cell(edition, path)
-    actual = _show(error.instance)
+    actual = show(error.instance)
     if cell is not None:
         zh, en = EXPECTED[cell.value]
         if cell.na:
@@ -366,19 +372,26 @@ def _expected(schema: dict[str, Any]) -> tuple[str, str]:
     if "enum" in schema:
         choices = "、".join(str(c) for c in schema["enum"])
         return f"以下之一：{choices}", f"one of {choices}"
-    if "pattern" in schema:
+    na = schema.get("pattern") == f"^{NA}$"
+    if "pattern" in schema and not na:
         return "YYYY-MM-DD 格式的日期", "a YYYY-MM-DD date"
     if "minimum" in schema and kinds and "integer" in kinds:
-        return f"不小于 {schema['minimum']} 的整数", f"an integer ≥ {schema['minimum']}"
+        low, high = schema["minimum"], schema.get("maximum")
+        if high is not None:
+            return f"{low}至{high}之间的整数", f"an integer from {low} to {high}"
+        return f"不小于 {low} 的整数", f"an integer ≥ {low}"
     if schema.get("minLength"):
         return "非空文字", "non-empty text"
-    kinds = [k for k in (kinds or []) if k != "null"]
+    kinds = [k for k in (kinds or []) if k != "null" and not (na and k == "string")]
     zh = "或".join(names.get(k, (k, k))[0] for k in kinds) or "有效值"
     en = " or ".join(names.get(k, (k, k))[1] for k in kinds) or "a valid value"
+    if na:
+        return zh + "，或 na", en + ", or na"
     return zh, en
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
+    """A value as the author wrote it, for messages (text in “”, None as 空)."""
     if value is None:
         return "空"
     if isinstance(value, bool):

@@ -60,8 +60,10 @@ PHRASE_MODE_DICTS = ("TWPhrases", "HKPhrases")
 BUILTIN_PROTECTED: dict[str, str] = {
     "《中华人民共和国政府信息公开条例》": "《中華人民共和國政府信息公開條例》",
     "《政府信息公开信息处理费管理办法》": "《政府信息公開信息處理費管理辦法》",
-    "《中华人民共和国政府信息公开工作年度报告格式》": "《中華人民共和國政府信息公開工作年度報告格式》",
-    "〈中华人民共和国政府信息公开工作年度报告格式〉": "〈中華人民共和國政府信息公開工作年度報告格式〉",
+    "《中华人民共和国政府信息公开工作年度报告格式》":
+        "《中華人民共和國政府信息公開工作年度報告格式》",
+    "〈中华人民共和国政府信息公开工作年度报告格式〉":
+        "〈中華人民共和國政府信息公開工作年度報告格式〉",
     "中华人民共和国政府信息公开工作年度报告格式": "中華人民共和國政府信息公開工作年度報告格式",
     "政府信息公开条例": "政府信息公開條例",
     "《条例》": "《條例》",
@@ -75,10 +77,15 @@ BUILTIN_PROTECTED: dict[str, str] = {
     "国办公开办函〔2021〕30号": "國辦公開辦函〔2021〕30號",
     "国办公开办函〔2019〕60号": "國辦公開辦函〔2019〕60號",
     "国办函〔2020〕109号": "國辦函〔2020〕109號",
+    "台州": "台州",
 }
-"""Statute and document titles in their reviewed traditional form (every traditional variant)."""
+"""Statute and document titles in their reviewed traditional form (every traditional variant),
+and place names OpenCC breaks in context (在台州 → 在臺州: its phrase 在台 wins)."""
 
 _DATA = resources.files(__package__).joinpath("opencc")
+_N = editions.NUMERALS
+_LIST_NUMBER = re.compile(f"([{_N}]+、|（[{_N}]+）|\\d+[.．])(.+)", re.DOTALL)
+"""A list number the builder prefixes to a label: 一、 （一） 1."""
 
 
 def resolve(names: Iterable[str]) -> list[Variant]:
@@ -118,7 +125,8 @@ def read_dictionary(name: str) -> dict[str, str]:
 
 def _opencc_share() -> Path:
     """Where the installed OpenCC wheel keeps its configs and ``.ocd2`` dictionaries."""
-    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    default = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    share = Path(getattr(opencc, "_opencc_share_dir", default))
     if not (share / "s2t.json").is_file():
         raise RuntimeError(f"OpenCC data not found in {share}")
     return share
@@ -222,6 +230,7 @@ class Converter:
         protected: Mapping[str, str | None] | Iterable[str] = (),
     ) -> None:
         self.variant = variant
+        self.lang = variant.lang
         terms: dict[str, str | None] = dict(BUILTIN_PROTECTED)
         terms.update(_terms(protected))
         self.terms: dict[str, str] = {k: k if v is None else v for k, v in terms.items()}
@@ -230,16 +239,22 @@ class Converter:
         self._pattern = re.compile("|".join(map(re.escape, ordered)))
 
     def label(self, text: str) -> str:
-        """The reviewed form of a fixed statutory label or phrase (``KeyError`` when missing)."""
-        if not self.variant.traditional:
+        """The reviewed form of a fixed statutory label or phrase (``KeyError`` when missing).
+
+        A list number the builder puts in front of a label (``一、``, ``（一）``, ``1.``) is the
+        same in both scripts, so ``一、总体情况`` is found as ``一、`` + ``总体情况``.
+        """
+        if not self.variant.traditional or not text:
             return text
         table = editions.traditional() or {}
-        try:
+        if text in table:
             return table[text]
-        except KeyError:
-            raise KeyError(
-                f"traditional.yaml 没有标签“{text}”的繁体写法（运行 tools/update_traditional.py）"
-            ) from None
+        numbered = _LIST_NUMBER.fullmatch(text)
+        if numbered and numbered.group(2) in table:
+            return numbered.group(1) + table[numbered.group(2)]
+        raise KeyError(
+            f"traditional.yaml 没有标签“{text}”的繁体写法（运行 tools/update_traditional.py）"
+        )
 
     def narrative(self, text: str) -> str:
         """The author's free text through OpenCC; protected terms come out in their fixed form.
@@ -249,7 +264,12 @@ class Converter:
         """
         if not self.variant.traditional or not text:
             return text
-        convert = opencc_converter(self.variant.opencc_config).convert
+        cc = opencc_converter(self.variant.opencc_config)
+
+        def convert(segment: str) -> str:
+            # OpenCC drops everything from a NUL on (C strings between chain steps).
+            return "\x00".join(cc.convert(piece) for piece in segment.split("\x00"))
+
         parts: list[str] = []
         pos = 0
         for match in self._pattern.finditer(text):

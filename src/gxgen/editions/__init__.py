@@ -26,6 +26,8 @@ class Field:
     key: str
     label: str
     value: str = "count"
+    unit: str | None = None
+    """Printed after the figure when the header carries no unit (2019 采购总金额: "109994元")."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Row:
     indent: int = 0
     heading: bool = False
     """A label-only row (``（二）通过不同渠道…`` with unit ``——``): no value of its own."""
+    value: str | None = None
+    """Value type of an indicator row when it differs from the table's (专项经费 in 万元)."""
 
 
 @dataclass(frozen=True)
@@ -116,12 +120,14 @@ class Balance:
 
 @dataclass(frozen=True)
 class Check:
-    """An extra identity between cells: ``left`` = Σ ``right`` (op ``sum``) or ``left`` ≤ ``right``."""
+    """An extra identity between cells of one table: ``left`` = Σ ``right`` (op ``sum``),
+    ``left`` ≤ Σ ``right`` (op ``le``) or ``left`` + Σ ``right`` ≥ 0 (op ``nonneg``)."""
 
     id: str
     op: str
     left: str
     right: tuple[str, ...]
+    severity: str = "error"
 
 
 @dataclass(frozen=True)
@@ -179,8 +185,8 @@ class TableSpec:
                     table=self.key,
                     row=(row.key,),
                     col=(),
-                    value=self.value,
-                    row_label=row.label.strip(),
+                    value=row.value or self.value,
+                    row_label=row.label.replace("\n", "").strip(),
                     col_label="",
                 )
                 for row in self.indicator_rows
@@ -291,6 +297,8 @@ class Edition:
     sections: tuple[Section, ...]
     tables: dict[str, TableSpec]
     common: dict[str, Any] = field(compare=False, hash=False, repr=False)
+    extensions: tuple[str, ...] = ()
+    """Names of the extension-table files applied to this edition (``zhejiang``)."""
 
     def numbered(self) -> list[tuple[str, Section]]:
         """Sections with their numbers (``一、`` …), which shift when a block is inserted."""
@@ -360,13 +368,15 @@ class Edition:
         return self.common["phrases"]
 
     def with_tables(self, section_after: str, section: Section, tables: dict[str, TableSpec],
-                    in_section: str | None = None) -> Edition:
+                    in_section: str | None = None, last: bool = False) -> Edition:
         """A copy with extension tables: a new section after ``section_after`` (or, with
-        ``in_section``, extra tables placed first in that existing section)."""
+        ``in_section``, extra tables placed first — ``last``: last — in that existing section)."""
         sections = list(self.sections)
         if in_section:
             i = next(i for i, s in enumerate(sections) if s.key == in_section)
-            sections[i] = replace(sections[i], tables=(*section.tables, *sections[i].tables))
+            old = sections[i].tables
+            sections[i] = replace(sections[i], tables=(*old, *section.tables) if last
+                                  else (*section.tables, *old))
         else:
             i = next(i for i, s in enumerate(sections) if s.key == section_after)
             sections.insert(i + 1, section)
@@ -448,7 +458,8 @@ def table_from_data(key: str, data: dict[str, Any]) -> TableSpec:
         balance=Balance(balance["id"], tuple(balance["left"]), tuple(balance["right"]))
         if balance else None,
         checks=tuple(
-            Check(c["id"], c["op"], c["left"], tuple(c["right"])) for c in data.get("checks", ())
+            Check(c["id"], c["op"], c["left"], tuple(c["right"]), c.get("severity", "error"))
+            for c in data.get("checks", ())
         ),
     )
 

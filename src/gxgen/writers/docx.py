@@ -91,6 +91,7 @@ _FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
 _DEFAULT_TEXT_WIDTH = 8845  # 156 mm in twips
 _BODY_CHAR = 320  # 3号 = 16 pt = 320 twips: the fallback for *Chars indents
 _TABLE_CHAR = 210  # 五号 = 10.5 pt
+_KEEP_GROUP = 8  # row groups up to this many rows are not split across pages
 
 _MARK = "GXGEN{kind}_{name}_"
 _TOKEN = re.compile(r'<gxbegin n="(\d+)"/>(.*?)<gxend/>|GXGEN([ILP])_([a-z]+)_', re.S)
@@ -212,6 +213,19 @@ def _cell_xml(cell: Cell, width: int, styles: dict[str, str], merge: str, keep: 
     return f"<w:tc>{tcpr}{_para(style, text, ppr)}</w:tc>"
 
 
+def _inside_small_group(
+    grid: list[list[tuple[Cell, bool]]], owner: list[list[tuple[int, int]]], r: int
+) -> bool:
+    """Whether row ``r`` and the next share a vertically merged cell of a small group, so
+    the rows are kept on one page and the group label stays beside all of them."""
+    if r + 1 >= len(grid):
+        return False
+    for c, origin in enumerate(owner[r]):
+        if owner[r + 1][c] == origin and grid[origin[0]][origin[1]][0].rowspan <= _KEEP_GROUP:
+            return True
+    return False
+
+
 def table_xml(table: Table, styles: dict[str, str], text_width: int = _DEFAULT_TEXT_WIDTH) -> str:
     """A ``w:tbl`` for ``table``: fixed layout at the text width, merges as gridSpan/vMerge."""
     grid = table.grid()
@@ -230,6 +244,7 @@ def table_xml(table: Table, styles: dict[str, str], text_width: int = _DEFAULT_T
         header = r < table.header_rows
         starts = [cell for (cell, is_origin) in line if is_origin]
         keep = header or (bool(starts) and all(c.role in _HEADING_ROLES for c in starts))
+        keep = keep or _inside_small_group(grid, owner, r)
         repeat = "<w:tblHeader/>" if header else ""
         out.append(f"<w:tr><w:trPr><w:cantSplit/>{repeat}</w:trPr>")
         c = 0
@@ -252,19 +267,26 @@ def body_xml(
     blocks: Iterable[Heading | Paragraph | Table],
     styles: dict[str, str],
     text_width: int = _DEFAULT_TEXT_WIDTH,
+    keep_last: bool = False,
 ) -> str:
     """WordprocessingML for the blocks; consecutive tables get a paragraph between them
-    (Word would merge them), and a final table is followed by one (Word needs it)."""
+    (Word would merge them), and a final table is followed by one (Word needs it).
+
+    ``keep_last`` keeps a final paragraph with what follows (the 落款), so the signature
+    never stands alone on the last page.
+    """
+    blocks = list(blocks)
     out: list[str] = []
     last_table = False
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if isinstance(block, Heading):
             style = styles["GxHeading1" if block.level <= 1 else "GxHeading2"]
             out.append(_para(style, block.text))
             last_table = False
         elif isinstance(block, Paragraph):
             style = styles["GxLead" if block.style == "lead" else "GxBody"]
-            out.append(_para(style, block.text))
+            keep = "<w:keepNext/>" if keep_last and i == len(blocks) - 1 else ""
+            out.append(_para(style, block.text, keep))
             last_table = False
         else:
             if block.title:
@@ -301,7 +323,7 @@ def signature_xml(sig: Signature, styles: dict[str, str]) -> str:
     name_right, date_right = signature_indents(sig.agency, sig.date)
     style = styles["GxSignature"]
     out = [_para(styles["GxBody"], "", "<w:keepNext/>")]
-    out.append(_para(style, sig.agency, _indent_right(name_right)))
+    out.append(_para(style, sig.agency, "<w:keepNext/>" + _indent_right(name_right)))
     if sig.date is not None and date_right is not None:
         out.append(_para(style, sig.date, _indent_right(date_right)))
     return "".join(out)
@@ -310,6 +332,14 @@ def signature_xml(sig: Signature, styles: dict[str, str]) -> str:
 def _title_lines(lines: Iterable[str]) -> str:
     """Title lines inside one run: the run's ``w:t`` is open before and after the marker."""
     return '</w:t><w:br/><w:t xml:space="preserve">'.join(_esc(line) for line in lines)
+
+
+def _title_paragraph(doc: Document, styles: dict[str, str]) -> str:
+    """The title as one centred paragraph, a line break between its lines."""
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="{styles["GxTitle"]}"/></w:pPr><w:r>'
+        f'<w:t xml:space="preserve">{_title_lines(doc.title)}</w:t></w:r></w:p>'
+    )
 
 
 # --------------------------------------------------------------------------- template preparation
@@ -389,14 +419,12 @@ class _Values:
             if not prep.has_draft and doc.draft_mark is not None:
                 head += _para(styles["GxDraft"], doc.draft_mark)
             if not prep.has_title:
-                head += (
-                    f'<w:p><w:pPr><w:pStyle w:val="{styles["GxTitle"]}"/></w:pPr><w:r>'
-                    f'<w:t xml:space="preserve">{_title_lines(doc.title)}</w:t></w:r></w:p>'
-                )
+                head += _title_paragraph(doc, styles)
             tail = ""
             if not prep.has_signature and doc.signature is not None:
                 tail = signature_xml(doc.signature, styles)
-            return head + body_xml(doc.blocks, styles, prep.text_width) + tail
+            keep = doc.signature is not None
+            return head + body_xml(doc.blocks, styles, prep.text_width, keep) + tail
         if kind == "P" and name == "signature":
             return "" if doc.signature is None else signature_xml(doc.signature, styles)
         if kind == "P" and name == "draft":
@@ -405,6 +433,8 @@ class _Values:
             if para:
                 return para.replace(_MARK.format(kind="I", name="draft"), _esc(doc.draft_mark))
             return _para(styles["GxDraft"], doc.draft_mark)
+        if kind == "P" and name == "title":
+            return _title_paragraph(doc, styles)
         if kind == "L":
             return _title_lines(doc.title)
         if name == "title":
@@ -430,13 +460,17 @@ _CACHE_SIZE = 8
 def _prepare(path: Path) -> _Prepared:
     try:
         stat = path.stat()
-    except OSError as exc:
-        raise DocxTemplateError(f"找不到模板文件：{path}（{exc.strerror}）") from None
+    except OSError:
+        raise DocxTemplateError(f"找不到模板文件：{path}") from None
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     prepared = _CACHE.get(key)
     if prepared is None:
         try:
-            prepared = _build(path.read_bytes())
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DocxTemplateError(f"无法读取模板文件：{path}（{exc.strerror}）") from None
+        try:
+            prepared = _build(data)
         except DocxTemplateError as exc:
             message = " ".join(str(exc).split())
             raise DocxTemplateError(f"模板 {path} 不可用：{message}") from None
@@ -465,6 +499,10 @@ def _docxtpl_render(data: bytes) -> dict[str, bytes]:
         raise DocxTemplateError(f"Jinja 语法错误：{exc.message}{where}") from None
     except jinja2.TemplateError as exc:
         raise DocxTemplateError(f"Jinja 错误：{exc}") from None
+    except DocxTemplateError:
+        raise
+    except Exception as exc:  # docxtpl/python-docx/lxml on a template they cannot handle
+        raise DocxTemplateError(f"docxtpl 渲染失败（{type(exc).__name__}: {exc}）") from None
     out = io.BytesIO()
     tpl.save(out)
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as zf:
@@ -503,7 +541,10 @@ def _build(data: bytes) -> _Prepared:
             continue
         if b"GXGEN" not in entries[name]:
             continue
-        root = etree.fromstring(entries[name])
+        try:
+            root = etree.fromstring(entries[name])
+        except etree.XMLSyntaxError as exc:
+            raise DocxTemplateError(f"部件 {name} 渲染后不是合法 XML（{exc}）") from None
         is_main = name == main
         specs = _mark_paragraphs(root, is_main)
         serial = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -516,6 +557,8 @@ def _build(data: bytes) -> _Prepared:
                 raise DocxTemplateError(f"占位符 {{{{ {var} }}}} 必须在{where}")
             if kind == "P" and not is_main:
                 raise DocxTemplateError("页眉页脚中请用 {{ 变量 }}，不要用 {{p 变量 }}")
+            if kind == "P" and var not in _PARAGRAPH_VARIABLES:
+                raise DocxTemplateError(f"{{{{ {var} }}}} 只能写在段落中，不能用 {{{{p {var} }}}}")
         if is_main:
             main_slots = slots
         pieces[name] = part_pieces
@@ -535,7 +578,7 @@ def _build(data: bytes) -> _Prepared:
         styles=style_ids,
         text_width=text_width,
         core_name=core_name,
-        has_title=any(s[:2] == ("L", "title") for s in main_slots),
+        has_title=any(s[:2] in (("L", "title"), ("P", "title")) for s in main_slots),
         has_draft=any(s[:2] == ("P", "draft") for s in main_slots),
         has_signature=any(s[:2] == ("P", "signature") for s in main_slots),
     )
@@ -577,14 +620,17 @@ def _mark_paragraphs(root: etree._Element, is_main: bool) -> list[str]:
         if var == "title":
             t.text = t.text.replace("GXGENI_title_", "GXGENL_title_")
             continue
+        tail, p.tail = p.tail, None  # lxml keeps a tail with its element: move it past gxend
+        p.addprevious(etree.Element("gxbegin", n=str(len(specs))))
+        last = etree.Element("gxend")
+        p.addnext(last)
         ppr = p.find(f"{_W}pPr")
         if ppr is not None and ppr.find(f"{_W}sectPr") is not None:
-            keeper = etree.Element(f"{_W}p")
+            keeper = etree.Element(f"{_W}p")  # the paragraph ends a section: keep its pPr
             keeper.append(copy.deepcopy(ppr))
-            p.addnext(keeper)
-        begin = etree.Element("gxbegin", n=str(len(specs)))
-        p.addprevious(begin)
-        p.addnext(etree.Element("gxend"))
+            last.addnext(keeper)
+            last = keeper
+        last.tail = tail
         specs.append(var)
     return specs
 

@@ -20,7 +20,7 @@ TEMPLATE_NAME = "report.html.j2"
 
 
 def _template_dirs() -> list[str]:
-    """Installed wheels carry ``gxgen/templates``; a source checkout has ``templates/`` at the root."""
+    """Installed wheels carry ``gxgen/templates``; a checkout has ``templates/`` at its root."""
     package = Path(__file__).resolve().parent.parent
     return [str(package / "templates"), str(package.parent.parent / "templates")]
 
@@ -69,7 +69,7 @@ def span_origins(table: Table) -> list[list[tuple[int, int]]]:
 
 
 def _head_length(table: Table, origins: list[list[tuple[int, int]]]) -> int:
-    """Rows that go in ``<thead>``: the declared header rows, grown so no span crosses into the body."""
+    """The rows of ``<thead>``: the declared header rows, grown until no span leaves them."""
     head = min(table.header_rows, len(table.rows))
     while 0 < head < len(table.rows) and any(r < head for r, _ in origins[head]):
         head += 1

@@ -1,0 +1,562 @@
+"""Extension tables: provincial statistics tables, declared as data and added to an edition.
+
+A definition file (``editions/extensions/zhejiang.yaml`` is the built-in example) holds table
+definitions in exactly the form of the built-in editions' ``tables:`` and says where they go:
+first (or last) in an existing section, or as a new section after a named one, the later
+sections' numbers shifting. A facts file asks for them with ``extensions: [zhejiang]`` or a
+path relative to itself; ``gxgen validate/render --extension FILE`` adds more.
+
+Definitions are read with ``gxgen.loader`` (line marks, duplicate keys refused), checked
+against ``editions/extension.schema.json`` and then for what a schema cannot say (row keys
+unique, checks naming real cells, every table placed once), so a mistake in a definition is
+one Chinese line naming the definition file and line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from gxgen import loader
+from gxgen.editions import Edition, Node, Section, TableSpec, table_from_data
+from gxgen.findings import Finding
+from gxgen.loader import Marks, PathKey
+
+RULE = "extension"
+SUFFIXES = (".yaml", ".yml")
+_PACKAGE = resources.files("gxgen.editions")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One request for an extension: its text (a built-in name or a path), the folder a
+    relative path is read from, and where the request was written (to blame it)."""
+
+    text: str
+    base: Path
+    file: str = ""
+    line: int | None = None
+    col: int | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    key: str
+    tables: tuple[str, ...]
+    title: str | None = None
+    after: str | None = None
+    last: bool = False
+    index: int = 0
+    """Position in the definition's ``sections`` list (for line marks)."""
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A checked definition file, not yet applied to an edition."""
+
+    name: str
+    file: str
+    digest: str
+    editions: tuple[str, ...]
+    tables: tuple[tuple[str, TableSpec], ...]
+    placements: tuple[Placement, ...]
+    titles: tuple[tuple[str, str], ...]
+    marks: Marks
+
+
+@functools.cache
+def definition_schema() -> dict[str, Any]:
+    """The JSON Schema of a definition file (``editions/extension.schema.json``)."""
+    return json.loads(_PACKAGE.joinpath("extension.schema.json").read_text("utf-8"))
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(definition_schema())
+
+
+def builtin_names() -> list[str]:
+    """The extensions shipped with gxgen (``zhejiang``)."""
+    folder = _PACKAGE.joinpath("extensions")
+    return sorted(p.name.rsplit(".", 1)[0] for p in folder.iterdir()
+                  if p.name.endswith(SUFFIXES))
+
+
+def is_path(text: str) -> bool:
+    """A reference is a file path when it has a folder separator or a YAML suffix."""
+    return "/" in text or "\\" in text or text.lower().endswith(SUFFIXES)
+
+
+# --- reading a definition ---------------------------------------------------------------------
+
+
+def parse(raw: bytes, display: str) -> tuple[Extension | None, list[Finding]]:
+    """Read and check one definition file's bytes; ``display`` names it in findings."""
+    return _parse(bytes(raw), display)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(raw: bytes, display: str) -> tuple[Extension | None, list[Finding]]:
+    try:
+        loaded = loader.loads(raw, display)
+    except loader.LoadError as exc:
+        return None, [exc.finding]
+    problems = _Problems(display, loaded.marks, loaded.data)
+    errors = sorted(_validator().iter_errors(loaded.data), key=lambda e: _line(loaded.marks, e))
+    for error in errors:
+        problems.schema_error(error)
+    if problems.findings:
+        return None, problems.findings
+    data = loaded.data
+    tables = []
+    for key, tdata in data["tables"].items():
+        spec = _table(problems, key, tdata)
+        if spec is not None:
+            tables.append((key, spec))
+    placements = _placements(problems, data)
+    if problems.findings:
+        return None, problems.findings
+    return Extension(
+        name=data["extension"],
+        file=display,
+        digest=hashlib.sha256(raw).hexdigest(),
+        editions=tuple(data.get("editions") or ()),
+        tables=tuple(tables),
+        placements=placements,
+        titles=tuple((t["table"], t["title"]) for t in data.get("titles") or ()),
+        marks=loaded.marks,
+    ), []
+
+
+def _line(marks: Marks, error: jsonschema.ValidationError) -> tuple[int, int]:
+    mark = marks.value(tuple(error.absolute_path))
+    return (mark.line, mark.col) if mark else (0, 0)
+
+
+def _where(path: PathKey) -> str:
+    """``tables.channels.rows.第4项.unit``: the place in the definition, items counted from 1."""
+    parts = [f"第{p + 1}项" if isinstance(p, int) else str(p) for p in path]
+    return ".".join(parts) or "文件顶层"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "空"
+    if isinstance(value, str):
+        return f"“{value}”"
+    if isinstance(value, dict):
+        return "映射"
+    if isinstance(value, list):
+        return "列表"
+    return str(value)
+
+
+_TYPES = {"string": ("文字", "text"), "object": ("“键: 值”映射", "a mapping"),
+          "array": ("列表", "a list"), "integer": ("整数", "an integer"),
+          "number": ("数字", "a number"), "boolean": ("true 或 false", "true or false")}
+_PATTERNS = {
+    "^[a-z][a-z0-9_]*$": ("小写英文字母开头、只含小写字母数字和下划线的键（如 staff_total）",
+                          "a key of lower-case letters, digits and _ (e.g. staff_total)"),
+    "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$": ("大写字母的规则编号（如 ZJ-PART）",
+                                      "an upper-case rule id (e.g. ZJ-PART)"),
+    "^[0-9]{4}$": ("四位数字的格式编号（如 \"2019\"）", "a four-digit edition id (e.g. \"2019\")"),
+}
+
+
+class _Problems:
+    """Collects definition findings, each at the line of the offending key or value."""
+
+    def __init__(self, file: str, marks: Marks, data: Any = None):
+        self.file = file
+        self.marks = marks
+        self.findings: list[Finding] = []
+        tables = data.get("tables") if isinstance(data, dict) else None
+        self.kinds: dict[PathKey, str] = {
+            ("tables", k): str(v.get("kind")) for k, v in (tables or {}).items()
+            if isinstance(tables, dict) and isinstance(v, dict)
+        }
+
+    def add(self, path: PathKey, zh: str, en: str, key: bool = False,
+            where: PathKey | None = None) -> None:
+        """One finding at ``path`` (its key's position with ``key``), named by ``where``."""
+        mark = self.marks.key(path) if key else self.marks.value(path)
+        name = _where(path if where is None else where)
+        self.findings.append(Finding(
+            RULE, "error", "ext_definition", {"where": name, "problem": zh, "problem_en": en},
+            self.file, mark.line if mark else None, mark.col if mark else None, _where(path)))
+
+    def schema_error(self, error: jsonschema.ValidationError) -> None:
+        path: PathKey = tuple(error.absolute_path)
+        kind, value, schema = error.validator, error.instance, error.schema
+        if kind == "additionalProperties":
+            allowed = list(schema.get("properties", {}))
+            for extra in (k for k in value if k not in allowed):
+                match = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
+                hint_zh = f"是否应为 {match[0]}？" if match else "可用的键：" + "、".join(allowed)
+                hint_en = f"did you mean {match[0]}?" if match else "allowed: " + ", ".join(allowed)
+                self.add((*path, extra), f"未知的键 {extra}（{hint_zh}）",
+                         f"unknown key {extra} ({hint_en})", key=True, where=path)
+            return
+        if kind is None or error.schema is False:
+            kind_name = self.kinds.get(path[:2], "?")
+            self.add(path, f"kind: {kind_name} 的表格不用此键",
+                     f"a table of kind {kind_name} has no such key", key=True)
+            return
+        if kind == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else error.message
+            self.add(path, f"缺少必填项 {missing}", f"missing required key {missing}")
+            return
+        shown = _show(value)
+        if kind in ("enum", "const"):
+            choices = schema.get("enum") or [schema.get("const")]
+            names = "、".join(_show(c).strip("“”") for c in choices)
+            self.add(path, f"应为以下之一：{names}，实际为 {shown}",
+                     f"expected one of {', '.join(map(str, choices))}, got {shown}")
+        elif kind == "type":
+            types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            zh = "或".join(_TYPES.get(t, (t, t))[0] for t in types)
+            en = " or ".join(_TYPES.get(t, (t, t))[1] for t in types)
+            self.add(path, f"应为{zh}，实际为 {shown}", f"expected {en}, got {shown}")
+        elif kind == "pattern":
+            zh, en = _PATTERNS.get(schema["pattern"], (schema["pattern"], schema["pattern"]))
+            self.add(path, f"应为{zh}，实际为 {shown}", f"expected {en}, got {shown}")
+        elif kind in ("minItems", "maxItems") and isinstance(value, list):
+            low, high = schema.get("minItems"), schema.get("maxItems")
+            if low is not None and low == high:
+                zh, en = f"应恰好有 {low} 项", f"expected exactly {low} items"
+            elif kind == "minItems":
+                zh, en = f"至少应有 {low} 项", f"expected at least {low} items"
+            else:
+                zh, en = f"至多 {high} 项", f"expected at most {high} items"
+            self.add(path, f"{zh}，实际 {len(value)} 项", f"{en}, got {len(value)}")
+        elif kind in ("minLength", "minProperties"):
+            self.add(path, "不能为空", "must not be empty")
+        elif kind == "uniqueItems":
+            self.add(path, "有重复项", "has repeated items")
+        elif kind in ("exclusiveMinimum", "minimum", "maximum"):
+            bound = schema[kind]
+            sign = {"exclusiveMinimum": ">", "minimum": "≥", "maximum": "≤"}[kind]
+            self.add(path, f"应{sign} {bound}，实际为 {shown}",
+                     f"expected {sign} {bound}, got {shown}")
+        elif kind == "propertyNames":
+            zh, en = _PATTERNS["^[a-z][a-z0-9_]*$"]
+            self.add((*path, value) if isinstance(value, str) else path,
+                     f"表格键应为{zh}，实际为 {shown}", f"table keys must be {en}, got {shown}",
+                     key=True)
+        elif kind == "anyOf" and path[-1:] == ("total",):
+            self.add(path, f"应为 true 或规则编号（如 T2-SUM），实际为 {shown}",
+                     f"expected true or a rule id (e.g. T2-SUM), got {shown}")
+        else:
+            self.add(path, f"取值无效：{shown}（{error.message}）",
+                     f"invalid value {shown} ({error.message})")
+
+
+
+# --- what a schema cannot say ---------------------------------------------------------------
+
+
+def _dup(problems: _Problems, seen: dict[str, PathKey], key: str, path: PathKey,
+         what: str) -> None:
+    """Record ``key`` at ``path``; a second use in the same namespace is an error."""
+    if key in seen:
+        first = problems.marks.value(seen[key])
+        line = f"第 {first.line} 行" if first else _where(seen[key])
+        problems.add(path, f"{what}键 {key} 重复（{line}已用过）",
+                     f"key {key} is used twice (first at {_where(seen[key])})")
+    else:
+        seen[key] = path
+
+
+def _matrix_nodes(problems: _Problems, nodes: list[Any], path: PathKey, rule: str | None,
+                  seen: dict[str, PathKey]) -> None:
+    """Keys unique where they share a facts path (unkeyed groups are transparent), every leaf
+    keyed, and every ``total: true`` under a ``total_rule``."""
+    for i, node in enumerate(nodes):
+        here = (*path, i)
+        key = node.get("key")
+        if key is not None:
+            _dup(problems, seen, key, (*here, "key"), "")
+        children = node.get("children") or []
+        inherited = node.get("total_rule") or rule
+        if children:
+            _matrix_nodes(problems, children, (*here, "children"), inherited,
+                          {} if key is not None else seen)
+        elif key is None:
+            problems.add(here, "没有 children 的节点须有 key（事实文件中的键）",
+                         "a node without children needs a key (its key in the facts file)")
+        elif node.get("total") is True and not inherited:
+            problems.add((*here, "total"), "total: true 须在上级节点写 total_rule（规则编号）",
+                         "total: true needs a total_rule on a parent node")
+
+
+def _grid_columns(spec: TableSpec) -> int:
+    if spec.kind == "indicators":
+        return len(spec.indicator_columns)
+    if spec.kind == "blocks":
+        return 1 + max(len(b.fields) for b in spec.blocks)
+
+    def depth(nodes: tuple[Node, ...]) -> int:
+        return max((1 + depth(n.children) for n in nodes), default=0)
+
+    return depth(spec.rows) + sum(1 for n in spec.columns for _ in n.leaves())
+
+
+def _suggest(ref: str, choices: Iterable[str]) -> tuple[str, str]:
+    choices = list(choices)
+    match = difflib.get_close_matches(ref, choices, n=1, cutoff=0.6)
+    if match:
+        return f"是否应为 {match[0]}？", f"did you mean {match[0]}?"
+    return "可用：" + "、".join(choices), "available: " + ", ".join(choices)
+
+
+def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | None:
+    base: PathKey = ("tables", key)
+    before = len(problems.findings)
+    kind = data["kind"]
+    if kind == "blocks":
+        rows: dict[str, PathKey] = {}
+        for i, block in enumerate(data["blocks"]):
+            fields: dict[str, PathKey] = {}
+            for j, fld in enumerate(block["fields"]):
+                _dup(problems, fields, fld["key"], (*base, "blocks", i, "fields", j, "key"), "列")
+            for j, row in enumerate(block["rows"]):
+                _dup(problems, rows, row["key"], (*base, "blocks", i, "rows", j, "key"), "行")
+    elif kind == "indicators":
+        rows = {}
+        for j, row in enumerate(data["rows"]):
+            _dup(problems, rows, row["key"], (*base, "rows", j, "key"), "行")
+    else:
+        _matrix_nodes(problems, data["columns"], (*base, "columns"), None, {})
+        _matrix_nodes(problems, data.get("rows") or [], (*base, "rows"), None, {})
+    if len(problems.findings) > before:
+        return None
+    try:
+        spec = table_from_data(key, data)
+        cells = spec.cell_index
+    except (ValueError, KeyError, TypeError) as exc:
+        problems.add(base, f"表格定义无法展开：{exc}", f"the table cannot be laid out: {exc}")
+        return None
+    refs = sorted(p.split(".", 1)[1] for p in cells)
+    for i, chk in enumerate(data.get("checks") or ()):
+        named = [(("left",), chk["left"])] + [(("right", j), r) for j, r in enumerate(chk["right"])]
+        for where, ref in named:
+            if f"{key}.{ref}" not in cells:
+                zh, en = _suggest(ref, refs)
+                problems.add((*base, "checks", i, *where), f"没有单元格 {ref}（{zh}）",
+                             f"no cell {ref} ({en})")
+    row_paths = sorted({".".join(c.row) for c in spec.cells})
+    named_rows: list[tuple[PathKey, str]] = []
+    if spec.balance:
+        named_rows += [((*base, "balance", side, j), r) for side in ("left", "right")
+                       for j, r in enumerate(data["balance"][side])]
+    if spec.carry:
+        named_rows += [((*base, "carry", k), data["carry"][k]) for k in ("into", "from")]
+    for path, ref in named_rows:
+        if ref not in row_paths:
+            zh, en = _suggest(ref, row_paths)
+            problems.add(path, f"没有行 {ref}（{zh}）", f"no row {ref} ({en})")
+    if spec.stock:
+        for j, row in enumerate(spec.stock.rows):
+            for part in ("stock", "added", "removed"):
+                ref = f"{row}.{getattr(spec.stock, part)}"
+                if f"{key}.{ref}" not in cells:
+                    zh, en = _suggest(ref, refs)
+                    problems.add((*base, "stock", "rows", j), f"没有单元格 {ref}（{zh}）",
+                                 f"no cell {ref} ({en})")
+    width = _grid_columns(spec)
+    if spec.widths and len(spec.widths) != width:
+        problems.add((*base, "widths"), f"应有 {width} 个数（表格共 {width} 列），实际 "
+                     f"{len(spec.widths)} 个", f"expected {width} numbers (the table has {width} "
+                     f"columns), got {len(spec.widths)}")
+    return spec if len(problems.findings) == before else None
+
+
+def _placements(problems: _Problems, data: dict[str, Any]) -> tuple[Placement, ...]:
+    placed: dict[str, int] = {}
+    out = []
+    for i, entry in enumerate(data["sections"]):
+        for j, table in enumerate(entry["tables"]):
+            if table not in data["tables"]:
+                zh, en = _suggest(table, data["tables"])
+                problems.add(("sections", i, "tables", j),
+                             f"表格 {table} 未在 tables 中定义（{zh}）",
+                             f"table {table} is not defined under tables ({en})")
+            elif table in placed:
+                first = placed[table] + 1
+                problems.add(("sections", i, "tables", j),
+                             f"表格 {table} 已放在 sections 第{first}项，每张表只能放一处",
+                             f"table {table} is already placed by sections item {first}")
+            else:
+                placed[table] = i
+        out.append(Placement(key=entry["key"], tables=tuple(entry["tables"]),
+                             title=entry.get("title"), after=entry.get("after"),
+                             last=entry.get("position") == "last", index=i))
+    for table in data["tables"]:
+        if table not in placed:
+            problems.add(("tables", table),
+                         f"表格 {table} 没有放进任何一节（在 sections 中写明放在哪里）",
+                         f"table {table} is not placed (say where under sections)", key=True)
+    return tuple(out)
+
+
+# --- applying to an edition -------------------------------------------------------------------
+
+
+def apply(edition: Edition, ext: Extension, ref: Ref) -> tuple[Edition | None, list[Finding]]:
+    """``edition`` with ``ext``'s tables in place; findings when they do not fit it."""
+    if ext.editions and edition.id not in ext.editions:
+        return None, [Finding(RULE, "error", "ext_edition",
+                              {"name": ref.text, "editions": "、".join(ext.editions),
+                               "edition": edition.id, "file": ext.file},
+                              ref.file, ref.line, ref.col, "extensions")]
+    problems = _Problems(ext.file, ext.marks)
+    for key, _ in ext.tables:
+        if key in edition.tables:
+            problems.add(("tables", key), f"表格键 {key} 与已有的表格重名，请换一个键",
+                         f"table key {key} is already a table of the report", key=True)
+        elif key in edition.fields:
+            problems.add(("tables", key), f"表格键 {key} 与事实文件的字段 {key}"
+                         f"（{edition.field_label(key)}）重名，请换一个键",
+                         f"table key {key} is already a field of the facts file", key=True)
+    specs = dict(ext.tables)
+    result = edition
+    for place in ext.placements:
+        keys = [s.key for s in result.sections]
+        here: PathKey = ("sections", place.index)
+        subset = {t: specs[t] for t in place.tables}
+        if place.key in keys:
+            extra = [k for k in ("title", "after") if getattr(place, k)]
+            if extra:
+                title = result.sections[keys.index(place.key)].title
+                problems.add((*here, extra[0]),
+                             f"{place.key} 是已有的节（{title}），表格放在该节内，"
+                             f"不写 {'、'.join(extra)}；要另设一节请换一个 key",
+                             f"{place.key} is an existing section; drop {', '.join(extra)} or "
+                             f"use a new key for a new section", key=True)
+                continue
+            result = result.with_tables("", Section(place.key, "", tables=place.tables), subset,
+                                        in_section=place.key, last=place.last)
+            continue
+        missing = [k for k in ("title", "after") if not getattr(place, k)]
+        if missing:
+            problems.add(here, f"{place.key} 不是已有的节（已有：{'、'.join(keys)}）；新设一节须写 "
+                         f"{'、'.join(missing)}", f"{place.key} is not an existing section "
+                         f"({', '.join(keys)}); a new section needs {', '.join(missing)}")
+        elif place.after not in keys:
+            zh, en = _suggest(place.after or "", keys)
+            problems.add((*here, "after"), f"没有名为 {place.after} 的节（{zh}）",
+                         f"no section named {place.after} ({en})")
+        else:
+            result = result.with_tables(place.after or "",
+                                        Section(place.key, place.title or "", tables=place.tables),
+                                        subset)
+    for i, (table, title) in enumerate(ext.titles):
+        if table not in result.tables:
+            zh, en = _suggest(table, result.tables)
+            problems.add(("titles", i, "table"), f"没有表格 {table}（{zh}）",
+                         f"no table {table} ({en})")
+            continue
+        tables = dict(result.tables)
+        tables[table] = replace(tables[table], title=title)
+        result = replace(result, tables=tables)
+    if problems.findings:
+        return None, problems.findings
+    return replace(result, extensions=(*edition.extensions, ref.text)), []
+
+
+_APPLIED: dict[tuple[int, tuple[tuple[str, str], ...]], tuple[Edition, Edition]] = {}
+"""Extended editions by (base edition, applied definitions): one object per combination, so
+the schema validator compiled for it is reused across files. The entry keeps its base alive."""
+
+
+def extend(edition: Edition, refs: Iterable[Ref]) -> tuple[Edition | None, list[Finding]]:
+    """``edition`` with every referenced extension applied in order (a file asked for twice
+    is applied once). ``None`` with the findings when any reference or definition is wrong."""
+    findings: list[Finding] = []
+    current: Edition | None = edition
+    chain: tuple[tuple[str, str], ...] = ()
+    seen: set[str] = set()
+    for ref in refs:
+        located = _locate(ref)
+        if isinstance(located, Finding):
+            findings.append(located)
+            continue
+        raw, display, identity = located
+        if identity in seen:
+            continue
+        seen.add(identity)
+        ext, problems = parse(raw, display)
+        findings += problems
+        if ext is None or current is None:
+            continue
+        chain = (*chain, (ext.digest, ref.text))
+        cached = _APPLIED.get((id(edition), chain))
+        if cached is not None and cached[0] is edition:
+            current = cached[1]
+            continue
+        current, problems = apply(current, ext, ref)
+        findings += problems
+        if current is not None:
+            _APPLIED[(id(edition), chain)] = (edition, current)
+    if findings:
+        return None, findings
+    return current, []
+
+
+def _locate(ref: Ref) -> tuple[bytes, str, str] | Finding:
+    """The definition's bytes, its display name and an identity (to apply it only once)."""
+    text = ref.text.strip()
+    if not is_path(text):
+        names = builtin_names()
+        if text not in names:
+            return Finding(RULE, "error", "ext_unknown",
+                           {"name": text, "choices": "、".join(names)},
+                           ref.file, ref.line, ref.col, "extensions")
+        name = f"{text}.yaml"
+        raw = _PACKAGE.joinpath("extensions").joinpath(name).read_bytes()
+        return raw, f"extensions/{name}", f"builtin:{text}"
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        path = ref.base / path
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "是目录，不是文件")
+        with path.open("rb") as fh:
+            raw = fh.read(loader.MAX_BYTES + 1)
+    except FileNotFoundError:
+        return Finding(RULE, "error", "ext_not_found", {"path": str(path)},
+                       ref.file, ref.line, ref.col, "extensions")
+    except OSError as exc:
+        return Finding(RULE, "error", "ext_unreadable",
+                       {"path": str(path), "reason": exc.strerror or str(exc)},
+                       ref.file, ref.line, ref.col, "extensions")
+    if len(raw) > loader.MAX_BYTES:
+        return Finding(RULE, "error", "ext_unreadable",
+                       {"path": str(path), "reason": f"超过 {loader.MAX_BYTES // 1024} KB"},
+                       ref.file, ref.line, ref.col, "extensions")
+    return raw, str(path), str(path.resolve())
+
+
+def refs_from(data: Any, marks: Marks, file: str, base: Path) -> list[Ref]:
+    """The ``extensions:`` list of a loaded facts file as references (nothing when it is not
+    a list of texts: the facts schema reports that)."""
+    raw = data.get("extensions") if isinstance(data, dict) else None
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+        return []
+    out = []
+    for i, text in enumerate(raw):
+        mark = marks.value(("extensions", i))
+        out.append(Ref(text, base, file, mark.line if mark else None, mark.col if mark else None))
+    return out
+
