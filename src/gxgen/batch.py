@@ -11,9 +11,10 @@ separators, control characters, Windows device names, trailing dots or over-long
 every target is checked to resolve inside ``OUT`` before anything is written.
 
 Runs are incremental: ``OUT/.gxgen-manifest.json`` records, per input, a hash of everything
-that decides its outputs (the facts bytes, last year's file, gxgen's code and templates, the
-options) and the hash of each file written. A report whose hash is unchanged and whose outputs
-are still as written is skipped; an unchanged run writes nothing at all.
+that decides its outputs (the facts bytes, last year's file, extension definitions it names,
+gxgen's code and templates, the options) and the hash of each file written. A report whose
+hash is unchanged and whose outputs are still as written is skipped; an unchanged run writes
+nothing at all.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 from urllib.parse import quote
 
 from gxgen import __version__
-from gxgen.findings import Finding, sort_key
+from gxgen.findings import Finding
 
 MANIFEST = ".gxgen-manifest.json"
 INDEX_HTML = "index.html"
@@ -208,6 +209,8 @@ class Outcome:
     outputs: list[dict[str, Any]] = field(default_factory=list)
     """``{"path", "format", "variant", "sha256", "size"}``, path relative to ``OUT``."""
     previous: str | None = None
+    deps: list[dict[str, str]] = field(default_factory=list)
+    """Extension files it depends on, with their hashes when checked."""
     written: int = 0
     skipped: bool = False
 
@@ -233,6 +236,7 @@ class Outcome:
         return {
             "source": self.source, "key": self.key, "agency": self.agency, "year": self.year,
             "previous": self.previous, "findings": self.findings, "outputs": self.outputs,
+            "deps": self.deps,
         }
 
     @classmethod
@@ -240,7 +244,8 @@ class Outcome:
         return cls(rel=rel, source=str(data["source"]), key=str(data["key"]),
                    agency=data.get("agency"), year=data.get("year"),
                    findings=list(data.get("findings") or []),
-                   outputs=list(data.get("outputs") or []), previous=data.get("previous"))
+                   outputs=list(data.get("outputs") or []), previous=data.get("previous"),
+                   deps=list(data.get("deps") or []))
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -258,8 +263,6 @@ def _batch_finding(source: str, code: str, **params: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the worker side
 
 _SETTINGS: Settings | None = None
-_READ: dict[str, Any] = {}
-_READ_LIMIT = 256
 
 
 def init_worker(settings: Settings) -> None:
@@ -267,52 +270,27 @@ def init_worker(settings: Settings) -> None:
     first report and then kept by their modules for the life of the process."""
     global _SETTINGS
     _SETTINGS = settings
-    _READ.clear()
 
 
-def _read(path: str) -> Any:
-    """``check.read`` with a per-process memory, so a file read as one agency's report is not
-    parsed again as the next year's previous file (jobs arrive sorted, years side by side)."""
-    from gxgen import check
+def dependencies(source: str, facts: Any) -> list[dict[str, str]]:
+    """Files besides the facts file that decide its outputs and may lie outside gxgen: the
+    extension definitions it names by path. Their hashes go into the manifest."""
+    from gxgen import extensions
 
-    hit = _READ.get(path)
-    if hit is None:
-        if len(_READ) >= _READ_LIMIT:
-            _READ.clear()
-        hit = _READ[path] = check.read(path)
-    return hit
+    refs = facts.data.get("extensions") if facts is not None else None
+    out = []
+    for ref in refs if isinstance(refs, list) else ():
+        if isinstance(ref, str) and extensions.is_path(ref.strip()):
+            path = Path(source).parent / ref.strip()
+            out.append({"path": str(path), "sha256": _file_hash(path)})
+    return out
 
 
-def check_source(path: str) -> Any:
-    """Exactly what ``check.check_file(path)`` reports, reusing already read files."""
-    from gxgen import check, rules
-    from gxgen.findings import has_errors
-
-    first = _read(path)
-    result = check.Checked(first.file, first.facts, list(first.findings))
-    facts = result.facts
-    if facts is not None:
-        prev_path = next((p for p in check.previous_candidates(Path(path), facts.year)
-                          if p.is_file()), None)
-        prev_facts = None
-        if prev_path is not None:
-            prev = _read(str(prev_path))
-
-            def note(code: str, **params: object) -> Finding:
-                return Finding("X-PREV", "warning", code,
-                               {"previous_file": str(prev_path), **params}, facts.file, 1, 1)
-
-            if prev.facts is None or has_errors(prev.findings):
-                result.findings.append(note("previous_unusable"))
-            elif prev.facts.year != facts.year - 1:
-                result.findings.append(note("previous_year_mismatch", found=prev.facts.year,
-                                            expected=facts.year - 1))
-            else:
-                prev_facts = prev.facts
-                result.previous = str(prev_path)
-        result.findings += rules.check(facts, prev_facts)
-    result.findings.sort(key=sort_key)
-    return result
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "absent"
 
 
 def _write(path: Path, data: bytes) -> bool:
@@ -331,13 +309,15 @@ def _write(path: Path, data: bytes) -> bool:
 def render_job(job: Job, key: str) -> Outcome:
     """Check one file and, when it has no errors, render and write all its outputs."""
     from gxgen import render
+    from gxgen.check import check_file
     from gxgen.variants import resolve
 
     settings = _SETTINGS
     assert settings is not None, "init_worker was not called"
     outcome = Outcome(rel=job.rel, source=job.source, key=key)
     try:
-        checked = check_source(job.source)
+        checked = check_file(job.source)
+        outcome.deps = dependencies(job.source, checked.facts)
         outcome.findings = [finding_dict(f) for f in checked.findings]
         outcome.previous = checked.previous
         if checked.facts is not None:
@@ -439,7 +419,11 @@ def dump_manifest(outcomes: Sequence[Outcome]) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _outputs_intact(out: Path, outcome: Outcome) -> bool:
+def _still_valid(out: Path, outcome: Outcome) -> bool:
+    """Whether an earlier outcome still holds: its extension files and its outputs are as
+    they were when it was recorded."""
+    if any(_file_hash(Path(d["path"])) != d["sha256"] for d in outcome.deps):
+        return False
     for record in outcome.outputs:
         path = out / record["path"]
         try:
@@ -564,7 +548,7 @@ def run(paths: Sequence[str | Path], out: str | Path, formats: Sequence[str],
         key = input_key(Path(job.source), base)
         entry = old.get(job.rel)
         if (not force and entry is not None and entry.key == key and entry.source == job.source
-                and entry.status != "error" and _outputs_intact(out_path, entry)):
+                and entry.status != "error" and _still_valid(out_path, entry)):
             entry.skipped = True
             kept.append(entry)
         else:
@@ -632,6 +616,12 @@ def _summary_sentence(outcomes: Sequence[Outcome]) -> str:
             f"有错误 {c['error']} 份（未生成）。")
 
 
+def _problem_count(o: Outcome) -> str:
+    if o.errors and o.warnings:
+        return f"{o.errors} 条错误、{o.warnings} 条警告"
+    return f"{o.errors} 条错误" if o.errors else f"{o.warnings} 条警告"
+
+
 def _link_groups(outcome: Outcome, settings: Settings) -> list[tuple[str, list[tuple[str, str]]]]:
     """``[(format name, [(variant name, path)])]`` in the run's format and variant order."""
     groups = []
@@ -661,6 +651,7 @@ tr.error{background:#fff3f3}
 details{margin-top:.3rem}summary{cursor:pointer;color:#444}
 details ul{margin:.3rem 0;padding-left:1.2rem;font-size:.88rem}
 li.error{color:#b00020}li.warning{color:#8a5a00}
+.note{font-size:.85rem;color:#555;margin-top:.2rem}
 @media print{details{display:none}a{color:inherit;text-decoration:none}}
 """.strip()
 
@@ -683,9 +674,10 @@ def index_html(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
                 f'<li class="{e(f.severity)}">{e(f.format("zh"))}</li>'
                 for f in o.finding_objects()
             )
-            problems = (f"<details><summary>{len(o.findings)} 条问题"
-                        f"（错误 {o.errors}，警告 {o.warnings}）</summary>"
+            problems = (f"<details><summary>{e(_problem_count(o))}</summary>"
                         f"<ul>{items}</ul></details>")
+        if o.previous:
+            problems += f'<div class="note">已与上年度 {e(Path(o.previous).name)} 核对</div>'
         rows.append(
             f'<tr class="{o.status}"><td>{e(o.agency or "（无法识别）")}</td>'
             f'<td class="year">{e(str(o.year) if o.year else "—")}</td>'
@@ -741,7 +733,7 @@ def index_md(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
         ) or "—"
         status = STATUS_NAMES[o.status]
         if o.findings:
-            status += f"（错误 {o.errors}，警告 {o.warnings}）"
+            status += f"（{_problem_count(o)}）"
         lines.append(f"| {_md(o.agency or '（无法识别）')} | {o.year or '—'} | {status} | "
                      f"{links} | `{o.rel.replace('`', '')}` |")
     troubled = [o for o in outcomes if o.findings]

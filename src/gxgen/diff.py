@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from gxgen.editions import Edition, Node
 from gxgen.facts import Facts, Value
 from gxgen.messages import render
 
@@ -66,6 +67,34 @@ def _narrative_keys(facts: Facts) -> list[tuple[str, str]]:
     return out
 
 
+def cell_names(edition: Edition) -> dict[str, str]:
+    """Each cell's name as ``Edition.cell_name`` gives it, with the row groups spelled out
+    (``（三）不予公开·2.其他法律行政法规禁止公开·自然人``): leaf rows alone repeat across groups
+    (``3.其他`` under both （六）其他处理 and its parent)."""
+    groups: dict[tuple[str, ...], str] = {}
+
+    def walk(nodes: tuple[Node, ...], keys: tuple[str, ...]) -> None:
+        for node in nodes:
+            here = (*keys, node.key) if node.key else keys
+            if node.children and node.key:
+                groups[here] = node.name
+            walk(node.children, here)
+
+    out = {}
+    for path, cell in edition.cells.items():
+        table = edition.tables.get(cell.table)
+        if table is None or len(cell.row) < 2:
+            out[path] = edition.cell_name(cell)
+            continue
+        groups.clear()
+        walk(table.rows, ())
+        chain = [groups[cell.row[:i]] for i in range(1, len(cell.row)) if cell.row[:i] in groups]
+        number, _ = edition.section_of(cell.table)
+        name = "·".join(x for x in (*chain, cell.row_label, cell.col_label) if x)
+        out[path] = f"{number}{table.label} {name}"
+    return out
+
+
 def compare(old: Facts, new: Facts, old_name: str | None = None,
             new_name: str | None = None) -> Comparison:
     result = Comparison(old_name or old.file, new_name or new.file, old.year, new.year)
@@ -75,8 +104,7 @@ def compare(old: Facts, new: Facts, old_name: str | None = None,
             result.fields.append(Change(new.edition.field_label(key),
                                         None if a is None else str(a),
                                         None if b is None else str(b), key))
-    names = {**{p: old.edition.cell_name(c) for p, c in old.edition.cells.items()},
-             **{p: new.edition.cell_name(c) for p, c in new.edition.cells.items()}}
+    names = {**cell_names(old.edition), **cell_names(new.edition)}
     for path in dict.fromkeys((*new.edition.cells, *old.edition.cells)):
         a, b = old.values.get(path), new.values.get(path)
         if a != b:

@@ -181,7 +181,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rollup_file_year": ("  {file}：{year} 年度", "  {file}: year {year}"),
     "diff_header": (
         "{old}（{old_year}年）→ {new}（{new_year}年）：{cells} 项统计数字、{texts} 处叙述有变化",
-        "{old} ({old_year}) → {new} ({new_year}): {cells} figure(s) and {texts} narrative(s) changed",
+        "{old} ({old_year}) → {new} ({new_year}): "
+        "{cells} figure(s) and {texts} narrative(s) changed",
     ),
     "diff_none": ("没有变化", "no changes"),
     "diff_field": ("{name}：{old} → {new}", "{name}: {old} → {new}"),
