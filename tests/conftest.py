@@ -81,7 +81,11 @@ def facts_2021(**changes: Any) -> dict[str, Any]:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Writes ``Decimal`` as the number it is (``0.25``), not as a tagged object."""
+    """Writes ``Decimal`` as the number it is (``0.25``), and a list used twice as two lists
+    (the loader refuses ``&id001``/``*id001``, as it should)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 _Dumper.add_representer(

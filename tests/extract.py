@@ -30,9 +30,16 @@ def docx_xml(data: bytes, part: str = "word/document.xml") -> etree._Element:
         return etree.fromstring(z.read(part))
 
 
+def _para_text(p: etree._Element) -> str:
+    out = []
+    for node in p.iter(f"{W}t", f"{W}br", f"{W}tab"):
+        out.append(node.text or "" if node.tag == f"{W}t" else "\n" if node.tag == f"{W}br"
+                   else "\t")
+    return "".join(out)
+
+
 def _text(el: etree._Element) -> str:
-    paras = el.findall(f".//{W}p")
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in paras).strip()
+    return "\n".join(_para_text(p) for p in el.findall(f".//{W}p")).strip()
 
 
 def docx_tables(data: bytes) -> list[Spans]:
@@ -79,6 +86,7 @@ class _HTMLTables(HTMLParser):
         self.tables: list[Spans] = []
         self.depth = 0
         self.cell: list | None = None
+        self.after_br = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -90,6 +98,7 @@ class _HTMLTables(HTMLParser):
             self.cell = ["", int(a.get("rowspan") or 1), int(a.get("colspan") or 1)]
         elif tag == "br" and self.cell is not None:
             self.cell[0] += "\n"
+            self.after_br = True
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th") and self.cell is not None:
@@ -98,6 +107,9 @@ class _HTMLTables(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.cell is not None:
+            if self.after_br:
+                data = data.lstrip()
+            self.after_br = False
             self.cell[0] += data
 
 

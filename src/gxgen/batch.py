@@ -416,7 +416,7 @@ def dump_manifest(outcomes: Sequence[Outcome]) -> bytes:
         "gxgen": __version__,
         "reports": {o.rel: o.to_json() for o in sorted(outcomes, key=lambda o: o.rel)},
     }
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode("ascii")
 
 
 def _still_valid(out: Path, outcome: Outcome) -> bool:
@@ -599,6 +599,13 @@ STATUS_NAMES = {"ok": "通过", "warning": "通过（有警告）", "error": "�
 INDEX_TITLE = "政府信息公开工作年度报告 · 批量生成结果"
 
 
+def _shown(text: str) -> str:
+    """Text for the index with control and invisible characters made visible (�)."""
+    return "".join(" " if ch in "\t\n\r" else
+                   "\ufffd" if unicodedata.category(ch) in _BAD_CATEGORIES else ch
+                   for ch in text)
+
+
 def _href(path: str) -> str:
     return quote(path, safe="/")
 
@@ -614,6 +621,13 @@ def _summary_sentence(outcomes: Sequence[Outcome]) -> str:
     c = _counts(outcomes)
     return (f"共 {len(outcomes)} 份：通过 {c['ok']} 份，有警告 {c['warning']} 份，"
             f"有错误 {c['error']} 份（未生成）。")
+
+
+def _finding_line(f: Finding, o: Outcome) -> str:
+    """A finding for a row that already names its file: ``第 20 行：…``."""
+    if f.file != o.source:
+        return f.format("zh")
+    return (f"第 {f.line} 行：" if f.line else "") + f.message("zh")
 
 
 def _problem_count(o: Outcome) -> str:
@@ -647,7 +661,9 @@ td.year,td.count{text-align:center;white-space:nowrap}
 .ok .status{color:#17692f}.warning .status{color:#8a5a00}.error .status{color:#b00020}
 tr.error{background:#fff3f3}
 .links span{display:inline-block;margin-right:1rem;white-space:nowrap}
-.source{font-family:monospace;font-size:.85rem;color:#555;word-break:break-all}
+.source{font-family:monospace;font-size:.85rem;color:#555;min-width:10rem;
+overflow-wrap:anywhere}
+.rule{font-family:monospace;font-size:.8rem;color:#777}
 details{margin-top:.3rem}summary{cursor:pointer;color:#444}
 details ul{margin:.3rem 0;padding-left:1.2rem;font-size:.88rem}
 li.error{color:#b00020}li.warning{color:#8a5a00}
@@ -671,7 +687,8 @@ def index_html(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
         problems = ""
         if o.findings:
             items = "".join(
-                f'<li class="{e(f.severity)}">{e(f.format("zh"))}</li>'
+                f'<li class="{e(f.severity)}">{e(_finding_line(f, o))}'
+                f' <span class="rule">{e(f.rule)}</span></li>'
                 for f in o.finding_objects()
             )
             problems = (f"<details><summary>{e(_problem_count(o))}</summary>"
@@ -679,11 +696,11 @@ def index_html(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
         if o.previous:
             problems += f'<div class="note">已与上年度 {e(Path(o.previous).name)} 核对</div>'
         rows.append(
-            f'<tr class="{o.status}"><td>{e(o.agency or "（无法识别）")}</td>'
+            f'<tr class="{o.status}"><td>{e(_shown(o.agency or "（无法识别）"))}</td>'
             f'<td class="year">{e(str(o.year) if o.year else "—")}</td>'
             f'<td><span class="status">{e(STATUS_NAMES[o.status])}</span>{problems}</td>'
             f'<td class="links">{links}</td>'
-            f'<td class="source">{e(o.rel)}</td></tr>'
+            f'<td class="source">{e(_shown(o.rel))}</td></tr>'
         )
     body = "\n".join(rows) or '<tr><td colspan="5">（没有事实文件）</td></tr>'
     page = f"""<!DOCTYPE html>
@@ -719,7 +736,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(_shown(text).split()))
 
 
 def index_md(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
@@ -735,11 +752,12 @@ def index_md(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
         if o.findings:
             status += f"（{_problem_count(o)}）"
         lines.append(f"| {_md(o.agency or '（无法识别）')} | {o.year or '—'} | {status} | "
-                     f"{links} | `{o.rel.replace('`', '')}` |")
+                     f"{links} | `{_shown(o.rel).replace('`', '')}` |")
     troubled = [o for o in outcomes if o.findings]
     if troubled:
         lines += ["", "## 问题清单", ""]
         for o in troubled:
-            lines.append(f"- `{o.rel.replace('`', '')}`（{_md(o.agency or '（无法识别）')}）")
-            lines += [f"  - {_md(f.format('zh'))}" for f in o.finding_objects()]
+            lines.append(f"- `{_shown(o.rel).replace('`', '')}`"
+                         f"（{_md(o.agency or '（无法识别）')}）")
+            lines += [f"  - {_md(_finding_line(f, o))}（{f.rule}）" for f in o.finding_objects()]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -44,7 +44,9 @@ def edition_of(loaded: loader.Loaded, extra: Sequence[str | Path] = (),
         return None, [Finding(
             "schema", "error", "bad_edition",
             {"choices": "、".join(f'"{e}"' for e in editions.available()),
-             "actual": "（未填写）" if "edition" not in loaded.data else schema.show(raw)},
+             "choices_en": ", ".join(f'"{e}"' for e in editions.available()),
+             "actual": "（未填写）" if "edition" not in loaded.data else schema.show(raw),
+             "actual_en": "nothing" if "edition" not in loaded.data else schema.show(raw, "en")},
             loaded.file, mark.line if mark else 1, mark.col if mark else 1, "edition")]
     edition = editions.load(ident)
     folder = base if base is not None else Path(loaded.file).parent

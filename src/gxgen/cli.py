@@ -15,7 +15,8 @@ import click
 from gxgen import __version__
 from gxgen.findings import Finding, has_errors, to_json
 
-UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "too_large"}
+UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "bad_utf8",
+              "too_large"}
 """Load failures that mean "could not read the file at all" (exit 2, not 1)."""
 
 EXTENSION = click.option(
@@ -171,7 +172,8 @@ def init(agency: str, year: int, edition_id: str | None) -> None:
             editions.available()[0],
         )
     if edition_id not in editions.available():
-        raise click.BadParameter(f"应为 {' 或 '.join(editions.available())}", param_hint="--edition")
+        raise click.BadParameter(f"应为 {' 或 '.join(editions.available())}",
+                                 param_hint="--edition")
     click.echo(scaffold(editions.load(edition_id), agency, year), nl=False)
 
 

@@ -71,28 +71,28 @@ def cell_names(edition: Edition) -> dict[str, str]:
     """Each cell's name as ``Edition.cell_name`` gives it, with the row groups spelled out
     (``（三）不予公开·2.其他法律行政法规禁止公开·自然人``): leaf rows alone repeat across groups
     (``3.其他`` under both （六）其他处理 and its parent)."""
-    groups: dict[tuple[str, ...], str] = {}
-
-    def walk(nodes: tuple[Node, ...], keys: tuple[str, ...]) -> None:
+    def groups(nodes: tuple[Node, ...], keys: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
+        out: dict[tuple[str, ...], str] = {}
         for node in nodes:
             here = (*keys, node.key) if node.key else keys
             if node.children and node.key:
-                groups[here] = node.name
-            walk(node.children, here)
+                out[here] = node.name
+            out.update(groups(node.children, here))
+        return out
 
-    out = {}
+    by_table = {key: groups(table.rows) for key, table in edition.tables.items()}
+    names = {}
     for path, cell in edition.cells.items():
         table = edition.tables.get(cell.table)
         if table is None or len(cell.row) < 2:
-            out[path] = edition.cell_name(cell)
+            names[path] = edition.cell_name(cell)
             continue
-        groups.clear()
-        walk(table.rows, ())
-        chain = [groups[cell.row[:i]] for i in range(1, len(cell.row)) if cell.row[:i] in groups]
+        found = by_table[cell.table]
+        chain = [found[cell.row[:i]] for i in range(1, len(cell.row)) if cell.row[:i] in found]
         number, _ = edition.section_of(cell.table)
         name = "·".join(x for x in (*chain, cell.row_label, cell.col_label) if x)
-        out[path] = f"{number}{table.label} {name}"
-    return out
+        names[path] = f"{number}{table.label} {name}"
+    return names
 
 
 def compare(old: Facts, new: Facts, old_name: str | None = None,

@@ -100,8 +100,10 @@ def is_path(text: str) -> bool:
 
 
 def parse(raw: bytes, display: str) -> tuple[Extension | None, list[Finding]]:
-    """Read and check one definition file's bytes; ``display`` names it in findings."""
-    return _parse(bytes(raw), display)
+    """Read and check one definition file's bytes; ``display`` names it in findings. A file
+    read again with the same bytes is not checked again."""
+    ext, findings = _parse(raw, display)
+    return ext, list(findings)
 
 
 @functools.lru_cache(maxsize=64)
@@ -181,10 +183,12 @@ class _Problems:
         self.file = file
         self.marks = marks
         self.findings: list[Finding] = []
+        self.data = data
         tables = data.get("tables") if isinstance(data, dict) else None
         self.kinds: dict[PathKey, str] = {
-            ("tables", k): str(v.get("kind")) for k, v in (tables or {}).items()
-            if isinstance(tables, dict) and isinstance(v, dict)
+            ("tables", k): str(v.get("kind"))
+            for k, v in (tables.items() if isinstance(tables, dict) else ())
+            if isinstance(v, dict)
         }
 
     def add(self, path: PathKey, zh: str, en: str, key: bool = False,
@@ -195,6 +199,18 @@ class _Problems:
         self.findings.append(Finding(
             RULE, "error", "ext_definition", {"where": name, "problem": zh, "problem_en": en},
             self.file, mark.line if mark else None, mark.col if mark else None, _where(path)))
+
+    def _locate_false(self, path: PathKey, instance: Any) -> PathKey:
+        """jsonschema reports a ``false`` property schema at the enclosing object; the key
+        is the one holding that very value."""
+        node = self.data
+        for part in path:
+            node = node[part]
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if value is instance:
+                    return (*path, key)
+        return path
 
     def schema_error(self, error: jsonschema.ValidationError) -> None:
         path: PathKey = tuple(error.absolute_path)
@@ -210,6 +226,7 @@ class _Problems:
             return
         if kind is None or error.schema is False:
             kind_name = self.kinds.get(path[:2], "?")
+            path = self._locate_false(path, error.instance)
             self.add(path, f"kind: {kind_name} 的表格不用此键",
                      f"a table of kind {kind_name} has no such key", key=True)
             return
@@ -402,8 +419,9 @@ def _placements(problems: _Problems, data: dict[str, Any]) -> tuple[Placement, .
         out.append(Placement(key=entry["key"], tables=tuple(entry["tables"]),
                              title=entry.get("title"), after=entry.get("after"),
                              last=entry.get("position") == "last", index=i))
+    undefined = any(t not in data["tables"] for e in data["sections"] for t in e["tables"])
     for table in data["tables"]:
-        if table not in placed:
+        if table not in placed and not undefined:
             problems.add(("tables", table),
                          f"表格 {table} 没有放进任何一节（在 sections 中写明放在哪里）",
                          f"table {table} is not placed (say where under sections)", key=True)

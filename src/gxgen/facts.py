@@ -12,13 +12,13 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any
 
 from gxgen.editions import CellSpec, Edition, Node, TableSpec
 from gxgen.findings import Finding
 from gxgen.loader import Loaded, Mark, PathKey
 
-Value = Union[int, Decimal, str]
+Value = int | Decimal | str
 """An integer count, a ``Decimal`` amount, or ``"na"`` (not applicable, printed "/")."""
 
 PLACES = {"wan_yuan": (4, "万元"), "yuan": (2, "元")}
@@ -91,7 +91,7 @@ class Facts:
     def text(self, key: str) -> str:
         """All text of a narrative field, for content checks."""
         return "\n".join(
-            "\n".join(((i.heading or ""), *i.paragraphs)) for i in self.narrative(key)
+            line for i in self.narrative(key) for line in (i.heading, *i.paragraphs) if line
         )
 
 

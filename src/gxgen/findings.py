@@ -67,7 +67,14 @@ def sort_key(f: Finding) -> tuple[Any, ...]:
 
 
 def to_json(findings: Iterable[Finding], lang: str = "zh") -> str:
-    """The ``--format json`` document: ``{"findings": [...], "errors": n, "warnings": n}``."""
+    """The ``--format json`` document, a stable contract for CI::
+
+        {"version": 1, "errors": n, "warnings": n,
+         "findings": [{"file", "line", "column", "rule", "severity", "path", "code",
+                       "message"}, ...]}
+
+    ``line``/``column`` are 1-based or null; ``path`` is the facts path or null; ``code``
+    is the message key (language-independent); ``message`` follows ``--lang``."""
     items = [f.to_dict(lang) for f in findings]
     doc = {
         "version": 1,

@@ -27,6 +27,10 @@ MAX_NODES = 20_000
 composes about 50 000 nodes a second, so a file under ``MAX_BYTES`` made of ``[0,0,0,…]``
 would take a minute; composition stops here instead."""
 
+MAX_DEPTH = 50
+"""A facts file nests about six levels; ``[[[[…]]]]`` ten thousand deep is refused here,
+quickly, rather than by Python's recursion limit."""
+
 PathKey = tuple[Any, ...]
 
 
@@ -88,14 +92,24 @@ def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
-        utf8_error = exc
+        line = raw[: exc.start].count(b"\n") + 1
+    if _mostly_utf8(raw):
+        raise _fail(file, "bad_utf8", line, None)
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        line = raw[: utf8_error.start].count(b"\n") + 1
         raise _fail(file, "bad_encoding", line, None) from None
     return text, [Finding("encoding", "warning", "encoding_other", {"encoding": "GB18030"},
                           file, 1, 1)]
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """UTF-8 with a few bad bytes (GBK text pasted into a UTF-8 file), which a GB18030
+    reading would garble throughout. Read as UTF-8, GBK text gives about one valid
+    character for five broken ones; a UTF-8 file gives almost only valid ones."""
+    text = raw.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    return sum(1 for c in text if ord(c) > 127) - bad > 3 * bad
 
 
 def read(path: str | Path, display: str | None = None) -> Loaded:
@@ -127,7 +141,7 @@ def loads(raw: bytes | str, file: str = "<string>") -> Loaded:
         node = yaml.compose(text, Loader=_Composer)
     except _Refused as exc:
         raise _fail(file, exc.code, exc.mark.line + 1, exc.mark.column + 1,
-                    limit=MAX_NODES) from None
+                    **exc.params) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _fail(
@@ -144,15 +158,14 @@ def loads(raw: bytes | str, file: str = "<string>") -> Loaded:
         detail = str(exc).splitlines()[0]
         raise _fail(file, "syntax", problem=f"无法解析（{detail}）", problem_en=detail) from None
     except RecursionError:
-        raise _fail(file, "too_deep") from None
+        raise _fail(file, "too_deep", limit=MAX_DEPTH) from None
     if node is None:
         raise _fail(file, "empty")
     marks = Marks()
     builder = _Builder(file, marks)
-    try:
-        data = builder.build(node, ())
-    except RecursionError:
-        raise _fail(file, "too_deep") from None
+    data = builder.build(node, ())
+    if data is None:
+        raise _fail(file, "empty")
     if not isinstance(data, dict):
         zh, en = _KINDS.get(type(data), ("其他值", "another value"))
         raise _fail(file, "not_mapping", 1, 1, kind=zh, kind_en=en)
@@ -202,36 +215,45 @@ def _problem(exc: yaml.MarkedYAMLError) -> str:
 
 
 class _Refused(Exception):
-    def __init__(self, code: str, mark: yaml.Mark):
+    def __init__(self, code: str, mark: yaml.Mark, **params: Any):
         super().__init__(code)
         self.code = code
         self.mark = mark
+        self.params = params
 
 
 class _Composer(yaml.SafeLoader):
-    """PyYAML's safe composer with two refusals: an alias of a list or mapping (the
-    "billion laughs" bomb, and a way to make two table rows silently the same object), and
-    more than ``MAX_NODES`` nodes. Aliases of plain scalars are harmless and allowed."""
+    """PyYAML's safe composer with three refusals: an alias of a list or mapping (the
+    "billion laughs" bomb, and a way to make two table rows silently the same object), more
+    than ``MAX_NODES`` nodes, and nesting deeper than ``MAX_DEPTH``. Aliases of plain
+    scalars are harmless and allowed."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.nodes = 0
+        self.depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         event = self.peek_event()
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _Refused("too_many_values", event.start_mark)
+            raise _Refused("too_many_values", event.start_mark, limit=MAX_NODES)
+        if self.depth >= MAX_DEPTH:
+            raise _Refused("too_deep", event.start_mark, limit=MAX_DEPTH)
         if isinstance(event, yaml.AliasEvent):
             target = self.anchors.get(event.anchor)
             if target is not None and not isinstance(target, yaml.ScalarNode):
                 raise _Refused("alias", event.start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _KINDS: dict[type, tuple[str, str]] = {
     list: ("列表", "a list"), str: ("一段文字", "text"), int: ("整数", "a number"),
-    Decimal: ("数字", "a number"), bool: ("布尔值", "true/false"), type(None): ("空值", "null"),
+    Decimal: ("数字", "a number"), bool: ("布尔值", "true/false"),
 }
 
 

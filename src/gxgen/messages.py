@@ -15,6 +15,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "文件编码无法识别（既不是 UTF-8 也不是 GB18030），请另存为 UTF-8",
         "unknown text encoding (neither UTF-8 nor GB18030); save the file as UTF-8",
     ),
+    "bad_utf8": (
+        "此行有不是 UTF-8 的字节（其余部分是 UTF-8；可能粘贴了 GBK 编码的文字），"
+        "请改正后另存为 UTF-8",
+        "this line has bytes that are not UTF-8 (the rest of the file is); fix them and save "
+        "as UTF-8",
+    ),
     "encoding_other": (
         "文件按 {encoding} 编码读取；建议另存为 UTF-8，以免在其他电脑上乱码",
         "file read as {encoding}; save it as UTF-8 so it reads the same everywhere",
@@ -29,7 +35,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "文件中有不可见的控制字符 {char}，请删除",
         "the file contains an invisible control character {char}; delete it",
     ),
-    "too_deep": ("嵌套层次过深", "nesting too deep"),
+    "too_deep": (
+        "嵌套超过 {limit} 层，不像是年度报告事实文件",
+        "nested more than {limit} levels deep",
+    ),
     "too_many_values": (
         "文件中的值超过 {limit} 个，不像是年度报告事实文件",
         "more than {limit} values; this is not a facts file",
@@ -58,16 +67,21 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{where}：未知的键 {key}（可用的键：{allowed}）",
         "{where}: unknown key {key} (allowed: {allowed})",
     ),
-    "missing_key": ("{where}：缺少必填项 {key}（{label}）", "{where}: missing required key {key} ({label})"),
-    "bad_value": ("{where}：应为{expected}，实际为 {actual}", "{where}: expected {expected_en}, got {actual}"),
+    "missing_key": (
+        "{where}：缺少必填项 {key}（{label}）",
+        "{where}: missing required key {key} ({label})",
+    ),
+    "bad_value": (
+        "{where}：应为{expected}，实际为 {actual}",
+        "{where}: expected {expected_en}, got {actual_en}",
+    ),
     "bad_row_length": (
         "{where}：应列 {n} 个数（{columns}），或再加总计共 {m} 个，实际为 {actual} 个",
         "{where}: expected {n} numbers ({columns}) or {m} with the total, got {actual}",
     ),
-    "bad_container": ("{where}：应为{expected}，实际为 {actual}", "{where}: expected {expected_en}, got {actual}"),
     "bad_edition": (
         "报告格式 edition 应为 {choices} 之一，实际为 {actual}",
-        "edition must be one of {choices}, got {actual}",
+        "edition must be one of {choices_en}, got {actual_en}",
     ),
     "bad_date": ("{where}：不是有效日期：{actual}", "{where}: not a valid date: {actual}"),
     "too_precise": (
@@ -101,7 +115,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "sum": (
         "{where}：填写的 {total_label}({total}) ≠ {parts_label}之和({sum})，差 {diff}",
-        "{where}: the {total_label} typed ({total}) ≠ the sum of {parts_label} ({sum}), difference {diff}",
+        "{where}: the {total_label} typed ({total}) ≠ the sum of {parts_label} ({sum}), "
+        "difference {diff}",
     ),
     "not_above": (
         "{where}：{left_label}({left}) 不应大于 {right_label}({right})",
@@ -114,11 +129,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     # cross-year
     "carry": (
         "{where}：本年{into_label}({this}) ≠ {previous_file} 的{from_label}({last})，差 {diff}",
-        "{where}: {into_label} this year ({this}) ≠ {from_label} in {previous_file} ({last}), difference {diff}",
+        "{where}: {into_label} this year ({this}) ≠ {from_label} in {previous_file} ({last}), "
+        "difference {diff}",
     ),
     "stock": (
-        "{where}：上年{stock_label}({last})+{added_label}({issued})−{removed_label}({repealed})={expected} ≠ 本年{stock_label}({this})，差 {diff}",
-        "{where}: last year's {stock_label} ({last}) + {added_label} ({issued}) − {removed_label} ({repealed}) = {expected} ≠ this year's {stock_label} ({this}), difference {diff}",
+        "{where}：上年{stock_label}({last})+{added_label}({issued})−{removed_label}({repealed})"
+        "={expected} ≠ 本年{stock_label}({this})，差 {diff}",
+        "{where}: last year's {stock_label} ({last}) + {added_label} ({issued}) − "
+        "{removed_label} ({repealed}) = {expected} ≠ this year's {stock_label} ({this}), "
+        "difference {diff}",
     ),
     "previous_unusable": (
         "上年度文件 {previous_file} 有错误（{reason}），跳过跨年度核对",
@@ -139,8 +158,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{where}: says nothing about 信息处理费 (fill processing_fees or mention it in the text)",
     ),
     "overview_topic": (
-        "{where}：未涉及“{topic}”方面的情况（格式要求总体情况包括主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障）",
-        "{where}: does not cover “{topic}” (the format lists 主动公开, 依申请公开, 政府信息管理, 平台建设, 监督保障)",
+        "{where}：未涉及“{topic}”方面的情况（格式要求总体情况包括主动公开、依申请公开、"
+        "政府信息管理、政府信息公开平台建设、监督保障）",
+        "{where}: does not cover “{topic}” (the format lists 主动公开, 依申请公开, "
+        "政府信息管理, 平台建设, 监督保障)",
     ),
     "late": (
         "成文日期 {date} 晚于法定公布期限 {deadline}（{basis}）",

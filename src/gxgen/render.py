@@ -85,7 +85,7 @@ def document(facts: Facts, variant: Any, draft: bool = False) -> Document:
     from gxgen.model import build_document
     from gxgen.variants import Converter
 
-    conv = Converter(variant, facts.data.get("protected_terms") or ())
+    conv = Converter(variant, facts.data.get("protected_terms") or (), convert_unknown=True)
     return build_document(facts, conv, draft=draft)
 
 

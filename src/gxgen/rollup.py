@@ -169,20 +169,46 @@ def _flow(node: dict[str, Any]) -> str:
         f"{k}: {_flow(v) if isinstance(v, dict) else _v(v)}" for k, v in node.items()) + "}"
 
 
+def _row(value: dict[str, Any], width: int) -> str:
+    """A matrix row as a list in column order, numbers right-aligned so rows line up."""
+    return "[" + ", ".join(_v(v).rjust(width) for v in value.values()) + "]"
+
+
 def _emit(node: dict[str, Any], labels: dict[tuple[str, ...], str], prefix: tuple[str, ...],
-          indent: int) -> list[str]:
+          indent: int, width: int) -> list[str]:
+    """Lines for a table's tree: a row group as a block, a matrix row as an aligned list (the
+    form the examples use), other rows as a flow mapping, a single figure as a scalar."""
     out = []
+    pad = max(len(k) for k in node) + 1
     for key, value in node.items():
         keys = (*prefix, key)
         label = labels.get(keys, "")
+        head = f"{key}:".ljust(pad)
         if not isinstance(value, dict):
             out.append(_line(indent, f"{key}: {_v(value)}", label))
         elif any((*keys, k) in labels and isinstance(v, dict) for k, v in value.items()):
             out.append(_line(indent, f"{key}:", label))
-            out += _emit(value, labels, keys, indent + 2)
+            out += _emit(value, labels, keys, indent + 2, width)
+        elif width and all(not isinstance(v, dict) for v in value.values()):
+            out.append(_line(indent, f"{head} {_row(value, width)}", label))
         else:
             out.append(_line(indent, f"{key}: {_flow(value)}", label))
     return out
+
+
+def _table_lines(table: TableSpec, values: dict[str, Value]) -> list[str]:
+    tree = _tree(table, values)
+    out = [_line(0, f"{table.key}:", table.label)]
+    width = 0
+    if table.kind == "matrix":
+        width = max(len(_v(values[c.path])) for c in table.cells)
+        columns = [leaf.label for n in table.columns for _, leaf in n.leaves()]
+        if table.rows:
+            out.append(f"  # 每行依次为：{', '.join(columns)}")
+        else:
+            inner = [leaf.label for _, leaf in table.columns[0].leaves()]
+            out.append(f"  # 每项依次为：{', '.join(inner)}")
+    return out + _emit(tree, _labels(table), (), 2, width)
 
 
 def _narrative(edition: Edition, key: str, overview: bool) -> list[str]:
@@ -222,9 +248,7 @@ def write(edition: Edition, agency: str, year: int, agency_type: str,
         if section.narrative and "." not in section.narrative:
             out += _narrative(edition, section.narrative, section.key == "overview")
         for key in section.tables:
-            table = edition.tables[key]
-            out.append(_line(0, f"{key}:", table.label))
-            out += _emit(_tree(table, values), _labels(table), (), 2)
+            out += _table_lines(edition.tables[key], values)
         if section.record:
             out += _record(edition, section.record, section.narrative, values, records)
         out.append("")

@@ -16,9 +16,10 @@ from gxgen.editions import CellSpec, Edition, TableSpec
 from gxgen.facts import Facts, narrative_items
 from gxgen.findings import Finding
 
+_ARTICLE = "《中华人民共和国政府信息公开条例》第四十九条："
 DEADLINES = {
-    "department": (1, 31, "《中华人民共和国政府信息公开条例》第四十九条：县级以上人民政府部门每年1月31日前"),
-    "government": (3, 31, "《中华人民共和国政府信息公开条例》第四十九条：本级政府年度报告每年3月31日前"),
+    "department": (1, 31, _ARTICLE + "县级以上人民政府部门每年1月31日前"),
+    "government": (3, 31, _ARTICLE + "本级政府年度报告每年3月31日前"),
 }
 
 
@@ -168,8 +169,14 @@ def extra_checks(facts: Facts, table: TableSpec) -> list[Finding]:
 
 
 def _field_finding(facts: Facts, key: str, rule: str, code: str, **params: Any) -> Finding:
+    """A warning about a top-level field: at its value when that is one scalar (a date, a
+    paragraph), else at its key (a list of sub-headings), else at its group or the top."""
     path = tuple(key.split("."))
-    mark = facts.marks.key(path) or facts.marks.key(path[:1])
+    value: Any = facts.data
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else None
+    mark = facts.marks.values.get(path) if isinstance(value, (str, int)) else None
+    mark = mark or facts.marks.key(path) or facts.marks.key(path[:1])
     return Finding(rule, "warning", code, params, facts.file,
                    mark.line if mark else None, mark.col if mark else None, key)
 
@@ -187,7 +194,7 @@ def content(facts: Facts) -> list[Finding]:
         if section.required and not text:
             out.append(_field_finding(facts, section.narrative, "C-EMPTY", "narrative_missing",
                                       where=where))
-        elif section.required and text in rules["empty_texts"]:
+        elif section.required and _bare(text) in {_bare(t) for t in rules["empty_texts"]}:
             out.append(_field_finding(facts, section.narrative, "C-EMPTY", "narrative_empty",
                                       where=where, text=text))
         elif section.required:
@@ -205,6 +212,11 @@ def content(facts: Facts) -> list[Finding]:
                                               "overview_topic", where=where,
                                               topic=topic["label"]))
     return out
+
+
+def _bare(text: str) -> str:
+    """``无。`` and ``无`` alike: the words without trailing punctuation and spaces."""
+    return text.strip().rstrip("。．.！!；;，, ")
 
 
 def _empty_items(facts: Facts, key: str, where: str) -> list[Finding]:
@@ -277,7 +289,7 @@ def _carry(facts: Facts, previous: Facts, table: TableSpec, prev_name: str) -> l
     carry = table.carry
     assert carry is not None
     out = []
-    for col, col_name in _columns(table):
+    for col, _ in _columns(table):
         if col and col[-1] == "total":
             continue
         this_path = ".".join((table.key, carry.into, *col))

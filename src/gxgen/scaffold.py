@@ -7,6 +7,8 @@ scaffold for free. The scaffold validates; its only findings are the narrative s
 from __future__ import annotations
 
 import json
+import unicodedata
+
 from gxgen.editions import Edition, Node, TableSpec
 
 WIDTH = 44
@@ -18,30 +20,35 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _width(text: str) -> int:
+    """Display width: a Chinese character takes two columns in an editor."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _line(indent: int, body: str, comment: str = "") -> str:
     text = " " * indent + body
     if comment:
-        text = text.ljust(WIDTH) + "  # " + "".join(comment.splitlines())
+        text += " " * max(0, WIDTH - _width(text)) + "  # " + "".join(comment.splitlines())
     return text
 
 
 def scaffold(edition: Edition, agency: str, year: int) -> str:
     fields = edition.fields
     out = [
-        f"# {agency}{year}年政府信息公开工作年度报告 — 事实文件",
+        f"# {' '.join(agency.splitlines())}{year}年政府信息公开工作年度报告 — 事实文件",
         f"# 格式：{edition.name}（{edition.notice}）",
         "# 填写说明：数字直接填写；不适用的单元格填 na（表中印“/”，仅规章等允许）；",
         "# 合计、总计可不填（自动计算），填了就会被核对。校验：gxgen validate 本文件",
         "",
         _line(0, f"edition: {_q(edition.id)}", fields["edition"]["label"]),
         _line(0, f"agency: {_q(agency)}", fields["agency"]["label"]),
-        _line(0, "agency_type: department", fields["agency_type"]["description"]),
+        _line(0, "agency_type: department", _described(fields["agency_type"])),
         _line(0, f"year: {year}", fields["year"]["label"]),
         *([_line(0, f"extensions: [{', '.join(_q(e) for e in edition.extensions)}]",
                  fields["extensions"]["label"])] if edition.extensions else []),
-        _line(0, f"# date: {year + 1}-01-20", fields["date"]["description"]),
-        _line(0, "# title: ", fields["title"]["description"]),
-        _line(0, "# preface: |", fields["preface"]["description"]),
+        _line(0, f"# date: {year + 1}-01-20", _described(fields["date"])),
+        _line(0, "# title: ", _described(fields["title"])),
+        _line(0, "# preface: |", _described(fields["preface"])),
         "",
     ]
     for number, section in edition.numbered():
@@ -57,8 +64,12 @@ def scaffold(edition: Edition, agency: str, year: int) -> str:
             out.append(_line(0, f"{group}:", edition.field_label(group)))
             out.append(_line(2, f'{key}: ""', edition.field_label(section.narrative)))
         out.append("")
-    out.append(_line(0, "# protected_terms: []", fields["protected_terms"]["description"]))
+    out.append(_line(0, "# protected_terms: []", _described(fields["protected_terms"])))
     return "\n".join(out) + "\n"
+
+
+def _described(spec: dict[str, str]) -> str:
+    return f"{spec['label']}：{spec['description']}"
 
 
 def _narrative(edition: Edition, key: str, topics: bool) -> list[str]:
@@ -67,7 +78,8 @@ def _narrative(edition: Edition, key: str, topics: bool) -> list[str]:
         return [_line(0, f"{key}: |", label), "  "]
     out = [_line(0, f"{key}:", f"{label}：每项一个小标题（不写编号，自动编为（一）（二）…）")]
     for topic in edition.common["content"]["overview_topics"]:
-        out += [f"  - heading: {_q(topic['label'])}", '    text: ""']
+        out += [_line(2, f"- heading: {_q(topic['label'])}", "小标题"),
+                _line(4, 'text: ""', f"{topic['label']}方面的情况（空行分段）")]
     return out
 
 
@@ -92,7 +104,8 @@ def _table(table: TableSpec) -> list[str]:
             for row in block.rows:
                 na = "；不适用填 na" if row.na else ""
                 if len(block.fields) == 1:
-                    out.append(_line(2, f"{row.key}: 0", f"{row.label} {block.fields[0].label}{na}"))
+                    out.append(_line(2, f"{row.key}: 0",
+                                     f"{row.label} {block.fields[0].label}{na}"))
                 else:
                     values = ", ".join(f"{f.key}: 0" for f in block.fields)
                     labels = "、".join(f.label + (f"（{f.unit}）" if f.unit else "")

@@ -54,7 +54,8 @@ def _narrative(title: str, description: str) -> dict[str, Any]:
             {
                 "type": "object",
                 "properties": {
-                    "heading": {"type": "string", "title": "小标题", "description": "不含（一）编号"},
+                    "heading": {"type": "string", "title": "小标题",
+                                "description": "不含（一）编号"},
                     "text": {"anyOf": [para, {"type": "array", "items": para}], "title": "正文",
                              "description": "小标题下的文字（空行分段），或段落列表"},
                 },
@@ -140,7 +141,7 @@ def table_schema(table: TableSpec) -> dict[str, Any]:
                 cols = {f.key: _value(f.value, row.na, f.label, f"{desc} {f.label}")
                         for f in block.fields}
                 row_schema = _obj(row.label, desc, cols)
-                row_schema["type"] = ["object", "array", "string"] if row.na else ["object", "array"]
+                row_schema["type"] = ["object", "array", *(["string"] if row.na else [])]
                 row_schema.update(
                     prefixItems=[{"anyOf": [VALUE_SCHEMAS[f.value], {"const": NA}]} if row.na
                                  else VALUE_SCHEMAS[f.value] for f in block.fields],
@@ -153,7 +154,8 @@ def table_schema(table: TableSpec) -> dict[str, Any]:
         if table.rows:
             props.update(_rows_schema(table, table.rows))
         else:
-            props.update(_columns_schema(table, table.columns, table.label, table.label)["properties"])
+            whole = _columns_schema(table, table.columns, table.label, table.label)
+            props.update(whole["properties"])
     elif table.kind == "indicators":
         for row in table.indicator_rows:
             if not row.heading:
@@ -274,6 +276,8 @@ def where(edition: Edition, path: PathKey) -> str:
     """A Chinese name for a place in the facts file: the statutory cell where there is one."""
     dotted = ".".join(str(p) for p in path if not isinstance(p, int))
     cell = edition.cells.get(dotted)
+    if cell is None and path and isinstance(path[-1], int):
+        cell = _list_cell(edition, path)
     if cell is not None:
         return edition.cell_name(cell)
     if path and path[0] in edition.tables:
@@ -282,12 +286,28 @@ def where(edition: Edition, path: PathKey) -> str:
         under = [c for c in table.cells if c.path.startswith(dotted + ".")]
         rows = {c.row for c in under}
         name = under[0].row_label if len(rows) == 1 and under[0].row_label else ""
+        name = name or _node_label((*table.rows, *table.columns), path[1:])
         if not name and len(path) > 1:
             name = ".".join(str(p) for p in path[1:])
         return f"{number}{table.label}" + (f" {name}" if name else "")
     if not path:
         return "文件顶层"
     return edition.field_label(".".join(str(p) for p in path if not isinstance(p, int)))
+
+
+def _node_label(nodes: tuple[Node, ...], keys: PathKey) -> str:
+    """The label of the keyed row or column group at ``keys`` (``withheld`` → （三）不予公开)."""
+    keys = tuple(k for k in keys if not isinstance(k, int))
+    if not keys:
+        return ""
+    for node in nodes:
+        if node.key == keys[0]:
+            return node.label if len(keys) == 1 else _node_label(node.children, keys[1:])
+        if not node.key and node.children:
+            found = _node_label(node.children, keys)
+            if found:
+                return found
+    return ""
 
 
 def _findings(error: jsonschema.ValidationError, loaded: Loaded,
@@ -330,7 +350,7 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
     cell = edition.cells.get(dotted)
     if cell is None and path and isinstance(path[-1], int):
         cell = _list_cell(edition, path)
-    actual = show(error.instance)
+    actual, actual_en = show(error.instance), show(error.instance, "en")
     if cell is not None:
         zh, en = EXPECTED[cell.value]
         if cell.na:
@@ -340,10 +360,10 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
         code = edition.tables[cell.table].code if cell.table in edition.tables else ""
         rule = f"{code}-NONNEG" if negative and code else "schema"
         return [finding("bad_value", path, rule=rule, where=edition.cell_name(cell),
-                        expected=zh, expected_en=en, actual=actual)]
+                        expected=zh, expected_en=en, actual=actual, actual_en=actual_en)]
     expected = _expected(error.schema)
     return [finding("bad_value", path, where=where(edition, path), expected=expected[0],
-                    expected_en=expected[1], actual=actual)]
+                    expected_en=expected[1], actual=actual, actual_en=actual_en)]
 
 
 def _is_total_key(key: str) -> bool:
@@ -390,17 +410,18 @@ def _expected(schema: dict[str, Any]) -> tuple[str, str]:
     return zh, en
 
 
-def show(value: Any) -> str:
-    """A value as the author wrote it, for messages (text in “”, None as 空)."""
+def show(value: Any, lang: str = "zh") -> str:
+    """A value as the author wrote it, for messages (text in “”, nothing as 空 / empty)."""
+    en = lang == "en"
     if value is None:
-        return "空"
+        return "empty" if en else "空"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         text = value if len(value) <= 30 else value[:30] + "…"
         return f"“{text}”"
     if isinstance(value, dict):
-        return "映射"
+        return "a mapping" if en else "映射"
     if isinstance(value, list):
-        return "列表"
+        return "a list" if en else "列表"
     return str(value)

@@ -68,7 +68,7 @@ def span_origins(table: Table) -> list[list[tuple[int, int]]]:
     return origins  # type: ignore[return-value]
 
 
-def _head_length(table: Table, origins: list[list[tuple[int, int]]]) -> int:
+def header_length(table: Table, origins: list[list[tuple[int, int]]]) -> int:
     """The rows of ``<thead>``: the declared header rows, grown until no span leaves them."""
     head = min(table.header_rows, len(table.rows))
     while 0 < head < len(table.rows) and any(r < head for r, _ in origins[head]):
@@ -105,7 +105,7 @@ def table_html(table: Table) -> Markup:
 
     One ``<tr>`` per line and no blank line, so the block also stands as raw HTML in Markdown.
     """
-    head = _head_length(table, span_origins(table))
+    head = header_length(table, span_origins(table))
     lines = [
         f'<table class="gx-table" data-table="{escape(table.key)}" '
         f'style="--gx-cols:{table.columns}">'

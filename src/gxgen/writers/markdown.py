@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from gxgen.document import Cell, Document, Heading, Paragraph, Table
+from gxgen.document import Cell, Document, Heading, Paragraph, Signature, Table
 from gxgen.writers.html import span_origins, table_html, text_html
 
 TABLE_MODES = ("pipe", "html")
@@ -27,8 +27,9 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)")
 _BULLET = re.compile(r"^([-+])(?=[ \t]|$)")
 _RULE_OR_SETEXT = re.compile(r"^([-=])[-= \t]*$")
-_URL = re.compile(r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_URL = re.compile(r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _URL_TRAILER = ".,:;!?'\"*_~"
+_WWW = re.compile(r"(?<=www)\.")
 
 
 def _url_end(url: str) -> str:
@@ -41,27 +42,26 @@ def _url_end(url: str) -> str:
 
 
 def _escape_text(text: str) -> str:
-    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
+    text = _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
+    return _WWW.sub(r"\\.", text)
 
 
 def escape_inline(text: str) -> str:
     """Backslash the characters that could open inline markup (emphasis, code, links, HTML).
 
-    A web address is left as written: ``http://…`` becomes an explicit ``<http://…>`` autolink,
-    so its end is ours to decide (GFM would run it into the Chinese text that follows), and
-    inside a ``www.`` address the ``_`` stays bare because GFM would show the backslash.
+    Web addresses would otherwise show those backslashes: GFM autolinks them verbatim and
+    runs the link on into the Chinese text that follows. So ``http://…`` becomes an explicit
+    ``<http://…>`` autolink that ends where the address ends, and the dot of a bare ``www.``
+    is escaped so that it stays plain text, exactly as written.
     """
     out: list[str] = []
     pos = 0
     for match in _URL.finditer(text):
         url = _url_end(match.group(0))
-        if match.start() < pos or len(url) <= len("www."):
+        if "://" not in url or url.endswith("://"):
             continue
         out.append(_escape_text(text[pos:match.start()]))
-        if url.startswith("www."):
-            out.append("_".join(_escape_text(part) for part in url.split("_")))
-        else:
-            out.append(f"<{url}>")
+        out.append(f"<{url}>")
         pos = match.start() + len(url)
     out.append(_escape_text(text[pos:]))
     return "".join(out)
@@ -92,8 +92,9 @@ def _heading(prefix: str, text: str) -> str:
 
 
 def _pipe_cell(text: str) -> str:
-    """Text inside a pipe-table cell: ``|`` escaped, line breaks as ``<br>``."""
-    return "<br>".join(escape_inline(line.strip(" \t")) for line in text.split("\n"))
+    """Text inside a pipe-table cell: ``|`` escaped, line breaks as ``<br>``, no empty line."""
+    lines = (escape_inline(line.strip(" \t")) for line in text.split("\n"))
+    return "<br>".join(line for line in lines if line)
 
 
 def _join(texts: list[str]) -> str:
@@ -126,14 +127,11 @@ class _Grid:
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        self.slots = table.grid()
         self.origins = span_origins(table)
-        self.cells: dict[tuple[int, int], Cell] = {}
-        for r, row in enumerate(table.rows):
-            starts = [c for c in range(table.columns) if self.origins[r][c] == (r, c)]
-            self.cells.update(((r, c), cell) for c, cell in zip(starts, row, strict=True))
 
     def cell(self, r: int, c: int) -> Cell:
-        return self.cells[self.origins[r][c]]
+        return self.slots[r][c][0]
 
     def is_header_row(self, r: int) -> bool:
         """Only labels, and at least one column header: a row label alone is no header."""
@@ -217,9 +215,8 @@ def _html_table(table: Table) -> str:
     return str(table_html(table))
 
 
-def _signature(doc: Document) -> str:
-    sig = doc.signature
-    assert sig is not None
+def _signature(sig: Signature) -> str:
+    """Raw HTML, so escaped as HTML: Markdown is not parsed inside an HTML block."""
     lines = [text_html(sig.agency)]
     if sig.date:
         lines.append(escape(sig.date))
@@ -242,5 +239,5 @@ def render(doc: Document, *, tables: str = "pipe") -> bytes:
         elif isinstance(block, Table):
             blocks += pipe_tables(block) if tables == "pipe" else [_html_table(block)]
     if doc.signature:
-        blocks.append(_signature(doc))
+        blocks.append(_signature(doc.signature))
     return ("\n\n".join(blocks) + "\n").encode("utf-8")

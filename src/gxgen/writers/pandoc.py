@@ -24,7 +24,7 @@ from typing import Any
 import pypandoc
 
 from gxgen.document import Cell, Document, Heading, Paragraph, Table
-from gxgen.writers.html import span_origins
+from gxgen.writers.html import header_length, span_origins
 
 SUPPORTED: dict[str, str] = {
     "odt": "OpenDocument text for LibreOffice/WPS, tables with merged cells (via pandoc)",
@@ -35,17 +35,19 @@ PANDOC_API_VERSION = [1, 23, 1]
 SOURCE_DATE_EPOCH = "315532800"
 """1980-01-01T00:00:00Z, the earliest zip timestamp: the fixed date of every ODT we write."""
 
-TXT_COLUMNS = 400
-"""Line width handed to pandoc for plain text. Grid tables never wrap a cell below this width,
-so no label is broken mid-word and no figure is pushed out of its cell."""
+TXT_ARGS = ["--wrap=none"]
+"""Plain text is never wrapped: a paragraph is one line (the reader's editor wraps it) and a
+grid table is as wide as its content, so no label or figure is split across lines."""
 
 _ENV_LOCK = threading.Lock()
 _BODY_INDENT_PT = 24
 _BASE_PT = 12
 _CELL_BORDER = (
     '<style:table-cell-properties fo:border="0.5pt solid #000000" fo:padding="0.02in" '
-    'style:vertical-align="middle" />'
+    'style:vertical-align="top" />'
 )
+"""Cells are top-aligned: LibreOffice splits a tall merged label (三、本年度办理结果, 22 rows)
+across pages, and a centred one then leaves a stray character on the next page."""
 
 Json = dict[str, Any]
 _NO_ATTR: list[Any] = ["", [], []]
@@ -76,7 +78,10 @@ def _cell(cell: Cell) -> list[Any]:
     """A cell whose paragraph carries a gxgen style: pandoc's ODT cells are unstyled 12pt."""
     label = cell.role == "stub"
     align = {"t": "AlignLeft" if label else "AlignCenter"}
-    content = _styled("gxgen-cell-label" if label else "gxgen-cell", [_para(cell.text)])
+    para = _para(cell.text)
+    if label and cell.indent and para["c"]:
+        para["c"].insert(0, {"t": "Str", "c": "\u3000" * cell.indent})
+    content = _styled("gxgen-cell-label" if label else "gxgen-cell", [para])
     return [_NO_ATTR, align, cell.rowspan, cell.colspan, [content]]
 
 
@@ -85,14 +90,12 @@ def _rows(rows: tuple[tuple[Cell, ...], ...]) -> list[Any]:
 
 
 def _table(table: Table, widths: bool) -> Json:
-    origins = span_origins(table)
-    head = min(table.header_rows, len(table.rows))
-    while 0 < head < len(table.rows) and any(r < head for r, _ in origins[head]):
-        head += 1
+    grid = table.grid()
+    head = header_length(table, span_origins(table))
     body = table.rows[head:]
     stub = 0
     while body and stub < table.columns and all(
-        _cell_at(table, origins, r, stub).role == "stub" for r in range(head, len(table.rows))
+        line[stub][0].role == "stub" for line in grid[head:]
     ):
         stub += 1
     total = sum(table.widths) if table.widths else 0
@@ -105,24 +108,17 @@ def _table(table: Table, widths: bool) -> Json:
         ]
         for c in range(table.columns)
     ]
-    caption = [{"t": "Plain", "c": _inlines(table.title)}] if table.title else []
     return {
         "t": "Table",
         "c": [
             _NO_ATTR,
-            [None, caption],
+            [None, []],
             colspecs,
             [_NO_ATTR, _rows(table.rows[:head])],
             [[_NO_ATTR, stub, [], _rows(body)]] if body else [],
             [_NO_ATTR, []],
         ],
     }
-
-
-def _cell_at(table: Table, origins: list[list[tuple[int, int]]], r: int, c: int) -> Cell:
-    orow, ocol = origins[r][c]
-    starts = [k for k in range(table.columns) if origins[orow][k] == (orow, k)]
-    return table.rows[orow][starts.index(ocol)]
 
 
 def _width(text: str) -> float:
@@ -165,6 +161,8 @@ def build_ast(doc: Document, fmt: str) -> Json:
         elif isinstance(block, Paragraph):
             blocks.append(_styled("gxgen-body", [_para(block.text)]))
         elif isinstance(block, Table):
+            if block.title:
+                blocks.append(_styled("gxgen-table-title", [_para(block.title)]))
             blocks.append(_table(block, widths=fmt == "odt"))
     if doc.signature:
         sig = [_styled("gxgen-signature-name", [_para(doc.signature.agency)])]
@@ -193,8 +191,11 @@ def _fixed_source_date() -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def _odt_styles(doc: Document) -> str:
-    """The paragraph styles the AST names with ``custom-style`` (pandoc defines none of them)."""
+def _odt_styles(doc: Document, has_title: bool) -> str:
+    """The paragraph styles the document names but pandoc's default styles.xml lacks.
+
+    ``Title`` is among them: LibreOffice knows it built in, other ODF readers need it defined.
+    """
     name, date = (
         signature_indents(doc.signature.agency, doc.signature.date) if doc.signature else (2, 0)
     )
@@ -208,6 +209,10 @@ def _odt_styles(doc: Document) -> str:
         )
 
     cell_text = 'fo:font-size="10.5pt" style:font-size-asian="10.5pt"'
+    title = (
+        'fo:font-size="22pt" style:font-size-asian="22pt" fo:font-weight="bold" '
+        'style:font-weight-asian="bold"'
+    )
     tight = 'fo:margin-top="0pt" fo:margin-bottom="0pt" fo:margin-left="0pt" fo:margin-right="0pt"'
     return "".join([
         paragraph("gxgen-body", "Text_20_body",
@@ -221,11 +226,16 @@ def _odt_styles(doc: Document) -> str:
         paragraph("gxgen-draft", "Text_20_body",
                   'fo:text-align="center" fo:border="1.5pt solid #cc0000" fo:padding="4pt"',
                   'fo:color="#cc0000" fo:font-size="14pt" style:font-size-asian="14pt"'),
+        paragraph("gxgen-table-title", "Text_20_body",
+                  'fo:margin-top="6pt" fo:margin-bottom="3pt" fo:keep-with-next="always"'),
         paragraph("gxgen-cell", "Table_20_Contents",
                   f'fo:text-align="center" {tight}', cell_text),
         paragraph("gxgen-cell-label", "Table_20_Contents",
                   f'fo:text-align="start" {tight}', cell_text),
-    ])
+    ] + ([] if has_title else [
+        paragraph("Title", "Heading",
+                  'fo:text-align="center" fo:margin-top="0pt" fo:margin-bottom="18pt"', title),
+    ]))
 
 
 _PAGE = re.compile(r"<style:page-layout-properties [^>]*>")
@@ -266,7 +276,8 @@ def _finish_odt(data: bytes, doc: Document) -> bytes:
                 text, pages = _PAGE.subn(_a4, body.decode("utf-8"))
                 if "</office:styles>" not in text or not pages:
                     raise RuntimeError("pandoc's ODT styles.xml has changed")
-                text = text.replace("</office:styles>", _odt_styles(doc) + "</office:styles>", 1)
+                extra = _odt_styles(doc, has_title='style:name="Title"' in text)
+                text = text.replace("</office:styles>", extra + "</office:styles>", 1)
                 body = text.encode("utf-8")
             entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             entry.compress_type = info.compress_type
@@ -281,10 +292,7 @@ def render(doc: Document, fmt: str) -> bytes:
         raise ValueError(f"format must be one of {', '.join(sorted(SUPPORTED))}, not {fmt!r}")
     source = json.dumps(build_ast(doc, fmt), ensure_ascii=False)
     if fmt == "txt":
-        text = pypandoc.convert_text(
-            source, to="plain", format="json",
-            extra_args=["--wrap=none", f"--columns={TXT_COLUMNS}"],
-        )
+        text = pypandoc.convert_text(source, to="plain", format="json", extra_args=TXT_ARGS)
         return text.replace("\r\n", "\n").encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="gxgen-") as tmp:
         path = Path(tmp) / "report.odt"
