@@ -44,7 +44,7 @@ def test_tables_match_published(name: str, fmt: str) -> None:
     norm = normaliser(data)
     names = [t["name"] for t in data["tables"]]
     assert len(ours) == len(names)
-    for table_name, rows in zip(names, ours):
+    for table_name, rows in zip(names, ours, strict=True):
         expected = published(data, table_name)
         assert [[norm(c) for c in r] for r in rows] == expected, table_name
 

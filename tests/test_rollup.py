@@ -151,3 +151,25 @@ def test_refuses_inputs_with_errors(two: Path) -> None:
 ])
 def test_add(values: list[Any], total: Any) -> None:
     assert add(values) == total
+
+
+def test_extension_tables_are_summed_and_declared(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    source = next(p for p in sorted(examples.glob("*.yaml"))
+                  if loader.read(p).data.get("extensions"))
+    data = loader.read(source).data
+    write(tmp_path / "in" / "a.yaml", source.read_bytes())
+    write(tmp_path / "in" / "b.yaml", source.read_bytes())
+    rolled = rollup([tmp_path / "in"], "某区", data["year"], folder=tmp_path)
+    out = write(tmp_path / "sum.yaml", rolled.text)
+    result = check_file(out)
+    assert result.ok, [f.format() for f in result.findings]
+    single = check_file(source).facts
+    assert single is not None and result.facts is not None
+    extra = [p for p in single.edition.cells if p.split(".")[0] not in ("proactive",
+                                                                         "applications",
+                                                                         "reviews")]
+    assert extra
+    for path in extra:
+        value = single.values[path]
+        assert result.facts.values[path] == (value if value == "na" else 2 * value), path

@@ -374,3 +374,19 @@ def test_where_names_statutory_cells() -> None:
     assert schema.where(ed, ()) == "文件顶层"
     assert schema.where(ed, ("applications", "withheld")) == f"{APPS} （三）不予公开"
     assert schema.where(ed, ("reviews", "litigation_after_review")) == f"{REVIEWS} 复议后起诉"
+
+
+@pytest.mark.parametrize(("written", "marker", "message"), [
+    ("[{heading: 主动公开, txt: 甲}]", "txt", "总体情况 第1项：未知的键 txt（是否应为 text？）"),
+    ("[{heading: 主动公开}]", "{heading", "总体情况 第1项：缺少必填项 text（正文）"),
+    ("[{heading: 主动公开, text: [1]}]", "1]", "总体情况 第1项：应为文字，实际为 1"),
+    ("[[1]]", "[1]", "总体情况 第1项：应为文字或“键: 值”映射，实际为 列表"),
+    ("{a: 1}", "{a", "总体情况：应为文字或列表，实际为 映射"),
+])
+def test_narrative_errors_say_what_is_wrong_inside(written: str, marker: str,
+                                                   message: str) -> None:
+    """Not "matches none of the alternatives": the branch that fits the value is followed."""
+    text = dump(facts_2021(overview="@@@")).replace("'@@@'", written)
+    [f] = errors(text)
+    assert (f.line, f.col) == where(text, marker)
+    assert f.message("zh") == message

@@ -417,3 +417,14 @@ def test_random_narrative_renders_as_written(text: str) -> None:
         assert plain(blocks[1]["c"]) == normal(text)
     else:
         assert [b["t"] for b in blocks] == ["Header"]
+
+
+def test_one_cell_object_reused_everywhere() -> None:
+    zero, label = Cell("0"), Cell("项", "stub")
+    table = Table(key="t", columns=3, rows=(
+        (Cell("项目", "header"), Cell("甲", "header"), Cell("乙", "header")),
+        (label, zero, zero),
+        (label, zero, zero),
+    ), header_rows=1)
+    md = markdown.render(Document(title=("t",), lang="zh-Hans", blocks=(table,))).decode()
+    assert "| 项目 | 甲 | 乙 |\n| --- | :-: | :-: |\n| 项 | 0 | 0 |\n| 项 | 0 | 0 |\n" in md

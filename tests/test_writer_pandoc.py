@@ -65,9 +65,9 @@ def odt_tables(data: bytes) -> list[tuple[int, list[list[tuple[str, int, int]]]]
             cells = []
             for cell in row.findall(q("table:table-cell")):
                 paragraphs = cell.findall(q("text:p"))
-                assert len(paragraphs) == 1
+                assert len(paragraphs) <= 1
                 cells.append((
-                    odt_text(paragraphs[0]),
+                    odt_text(paragraphs[0]) if paragraphs else "",
                     int(cell.get(q("table:number-rows-spanned"), "1")),
                     int(cell.get(q("table:number-columns-spanned"), "1")),
                 ))

@@ -102,7 +102,8 @@ FORMAT_HELP = (
               type=click.Choice(["docx", "html", "md", "odt", "txt", "all"]), help=FORMAT_HELP)
 @click.option("--variant", "variants", multiple=True, default=("simplified",), show_default=True,
               type=click.Choice(["simplified", "traditional", "zh-TW", "zh-HK", "both"]),
-              help="简体、繁体（OpenCC s2t）、台湾（s2tw）、香港（s2hk），both = 简体 + 繁体。可重复。")
+              help="简体、繁体（OpenCC s2t）、台湾（s2tw）、香港（s2hk），"
+                   "both = 简体 + 繁体。可重复。")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="输出文件或目录（默认与事实文件同目录，如 2022.docx、2022.zh-Hant.docx）.")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -111,7 +112,8 @@ FORMAT_HELP = (
               help="校验有错误时仍然生成，并在每页/页首标注“草稿（校验未通过）”.")
 @click.option("--fragment", is_flag=True, help="HTML 只输出正文片段，便于粘贴到网站 CMS.")
 @click.option("--md-tables", type=click.Choice(["pipe", "html"]), default="pipe",
-              show_default=True, help="Markdown 表格：pipe（扁平表头，便于比对）或 html（保留合并单元格）.")
+              show_default=True,
+              help="Markdown 表格：pipe（扁平表头，便于比对）或 html（保留合并单元格）.")
 @click.option("--previous", type=click.Path(), default=None, help="上年度事实文件（跨年度核对）.")
 @EXTENSION
 @LANG
@@ -126,6 +128,7 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
     from gxgen import render as rendering
     from gxgen.check import check_file
     from gxgen.variants import resolve
+    from gxgen.writers import WriterError
 
     lang = lang_of(lang)
     chosen_formats = rendering.formats(fmts)
@@ -145,7 +148,7 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
         try:
             plan = rendering.plan(result.facts, Path(name), chosen_formats, chosen_variants,
                                   output, options, many=len(files) > 1)
-        except ValueError as exc:
+        except WriterError as exc:
             failed = True
             say(f"{name}：{exc}", f"{name}: {exc}", lang)
             continue

@@ -183,7 +183,8 @@ def rollup(paths: tuple[str, ...], agency: str, year: int, agency_type: str,
     lang = _lang(lang)
     try:
         rolled = summing(paths, agency, year, agency_type,
-                         exclude=[output] if output else [], lang=lang)
+                         exclude=[output] if output else [], lang=lang,
+                         folder=output.parent if output else Path("."))
     except RollupError as exc:
         for line in exc.lines:
             click.echo(line, err=True)

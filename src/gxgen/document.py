@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 CellRole = Literal["caption", "corner", "header", "stub", "value", "unit"]
 """What a cell is, which decides its markup and its look:
 
-- ``caption``: a block caption spanning the table (``第二十条第（一）项``) — ``<th scope=colgroup>``;
+- ``caption``: a block caption spanning the table (``第二十条第（一）项``) —
+  ``<th scope=colgroup>``;
 - ``corner``: the top-left header cell of a matrix (the 勾稽关系 note) — ``<th>`` (no scope);
 - ``header``: a column header — ``<th scope=col>`` (``scope=colgroup`` when colspan > 1);
 - ``stub``: a row label — ``<th scope=row>`` (``scope=rowgroup`` when rowspan > 1);
@@ -105,7 +106,7 @@ class Paragraph:
     by the builder today but kept so templates can style it."""
 
 
-Block = Union[Heading, Paragraph, Table]
+Block = Heading | Paragraph | Table
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ def _fail(file: str, code: str, line: int | None = None, col: int | None = None,
 
 
 def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
-    """Bytes to text: UTF-8 (with or without BOM), else UTF-16 with BOM, else GB18030."""
+    """Bytes to text: UTF-8 (with or without BOM), else UTF-16 with BOM, else GB18030 —
+    but a UTF-8 file with a few bad bytes is refused at their line, not read as garble."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), [Finding("encoding", "warning", "encoding_other",

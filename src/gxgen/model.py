@@ -180,14 +180,14 @@ def _blocks(table: TableSpec, facts: Facts, conv: Converter) -> Table:
         spans = _spans(width, len(block.fields))
         rows.append((Cell(conv.label(table.stub or ""), "header"),
                      *(Cell(conv.label(f.label), "header", colspan=s)
-                       for f, s in zip(block.fields, spans))))
+                       for f, s in zip(block.fields, spans, strict=True))))
         for row in block.rows:
             single = len(block.fields) == 1
             rows.append((Cell(conv.label(row.label), "stub"),
                          *(_value(facts, f"{table.key}.{row.key}" if single
                                   else f"{table.key}.{row.key}.{f.key}", s,
                                   conv.label(f.unit) if f.unit else None)
-                           for f, s in zip(block.fields, spans))))
+                           for f, s in zip(block.fields, spans, strict=True))))
     return Table(table.key, cols, tuple(rows), 0, _widths(table, cols), _title(table, conv))
 
 

@@ -105,14 +105,35 @@ def gather(paths: Sequence[str | Path], year: int, exclude: Sequence[str | Path]
 
 def rollup(paths: Sequence[str | Path], agency: str, year: int,
            agency_type: str = "government", exclude: Sequence[str | Path] = (),
-           lang: str = "zh") -> Rolled:
+           lang: str = "zh", folder: str | Path = ".") -> Rolled:
+    """Sum the facts files under ``paths``. ``folder`` is where the result will be written
+    (extension definitions named by path are referred to from there)."""
     facts = gather(paths, year, exclude, lang)
     values = sums(facts)
     sources = [(f.file, f.agency) for f in facts]
     records = {p for f in facts for p in f.typed if f.edition.cells[p].table not in
                f.edition.tables}
-    text = write(facts[0].edition, agency, year, agency_type, values, sources, records)
+    text = write(facts[0].edition, agency, year, agency_type, values, sources, records,
+                 extension_refs(facts[0], Path(folder)))
     return Rolled(text, sources, values)
+
+
+def extension_refs(facts: Facts, folder: Path) -> list[str]:
+    """The inputs' ``extensions:`` (all inputs have the same tables), paths made relative to
+    the folder the roll-up is written to."""
+    import os
+
+    from gxgen.extensions import is_path
+
+    refs = facts.data.get("extensions")
+    out = []
+    for ref in refs if isinstance(refs, list) else ():
+        text = str(ref).strip()
+        if is_path(text):
+            target = os.path.abspath(Path(facts.file).parent / text)
+            text = Path(os.path.relpath(target, os.path.abspath(folder))).as_posix()
+        out.append(text)
+    return out
 
 
 # --------------------------------------------------------------------------- the YAML text
@@ -129,7 +150,9 @@ def _v(value: Value) -> str:
 
 
 def _line(indent: int, body: str, comment: str = "") -> str:
+    """A line with its label as a comment (on one line: some labels have line breaks)."""
     text = " " * indent + body
+    comment = "".join(comment.split())
     return f"{text.ljust(40)}  # {comment}" if comment else text
 
 
@@ -223,7 +246,7 @@ def _narrative(edition: Edition, key: str, overview: bool) -> list[str]:
 
 def write(edition: Edition, agency: str, year: int, agency_type: str,
           values: dict[str, Value], sources: Sequence[tuple[str, str]],
-          records: set[str]) -> str:
+          records: set[str], extensions: Sequence[str] = ()) -> str:
     """The aggregate facts file. ``records`` are the record paths any input stated (a record
     nobody stated, such as 信息处理费, is left out rather than claimed to be zero)."""
     fields = edition.fields
@@ -239,6 +262,8 @@ def write(edition: Edition, agency: str, year: int, agency_type: str,
         _line(0, f"agency: {_q(agency)}", fields["agency"]["label"]),
         _line(0, f"agency_type: {agency_type}", fields["agency_type"]["label"]),
         _line(0, f"year: {year}", fields["year"]["label"]),
+        *([_line(0, f"extensions: [{', '.join(_q(e) for e in extensions)}]",
+                 fields["extensions"]["label"])] if extensions else []),
         _line(0, f"# date: {year + 1}-03-20", fields["date"]["description"]),
         _line(0, "# preface: |", fields["preface"]["description"]),
         "",
@@ -251,6 +276,10 @@ def write(edition: Edition, agency: str, year: int, agency_type: str,
             out += _table_lines(edition.tables[key], values)
         if section.record:
             out += _record(edition, section.record, section.narrative, values, records)
+        elif section.narrative and "." in section.narrative:
+            group, key = section.narrative.split(".", 1)
+            out += [_line(0, f"{group}:", edition.field_label(group)),
+                    _line(2, f'{key}: ""', edition.field_label(section.narrative) + TO_WRITE)]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

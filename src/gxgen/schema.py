@@ -255,8 +255,23 @@ def validate(loaded: Loaded, edition: Edition) -> list[Finding]:
     validator = _validator(edition)
     out: list[Finding] = []
     for error in sorted(validator.iter_errors(loaded.data), key=lambda e: list(e.absolute_path)):
-        out.extend(_findings(error, loaded, edition))
+        out.extend(_findings(_deepest(error), loaded, edition))
     return out
+
+
+def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """Inside ``anyOf``, the error of the branch that fits the value (an overview item that
+    is a mapping with a misspelt key), not "matches none of the alternatives": the branches
+    whose type does not fit say only that, and are passed over."""
+    while error.context:
+        depth = len(error.absolute_path)
+        fitting = [e for e in error.context if len(e.absolute_path) > depth
+                   or e.validator not in ("type", "const", "enum")]
+        if not fitting:
+            break
+        error = max(fitting, key=lambda e: (len(e.absolute_path),
+                                            e.validator == "additionalProperties"))
+    return error
 
 
 _VALIDATORS: dict[int, tuple[Edition, jsonschema.Draft202012Validator]] = {}
@@ -292,7 +307,12 @@ def where(edition: Edition, path: PathKey) -> str:
         return f"{number}{table.label}" + (f" {name}" if name else "")
     if not path:
         return "文件顶层"
-    return edition.field_label(".".join(str(p) for p in path if not isinstance(p, int)))
+    keys = ".".join(str(p) for p in path if not isinstance(p, int))
+    label = edition.field_label(keys)
+    if label == keys:
+        label = edition.field_label(str(path[0]))
+    index = next((p for p in path if isinstance(p, int)), None)
+    return label + (f" 第{index + 1}项" if index is not None else "")
 
 
 def _node_label(nodes: tuple[Node, ...], keys: PathKey) -> str:

@@ -413,7 +413,8 @@ def _fix_total(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
     def walk(node: Node, rule: str | None) -> Node:
         if node.children:
             inherited = node.total if isinstance(node.total, str) else rule
-            return replace(node, total=None, children=tuple(walk(c, inherited) for c in node.children))
+            children = tuple(walk(c, inherited) for c in node.children)
+            return replace(node, total=None, children=children)
         if node.total is True:
             if not rule:
                 raise ValueError(f"total {node.label!r} has no total_rule above it")

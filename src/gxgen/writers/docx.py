@@ -34,6 +34,7 @@ from jinja2 import nodes
 from lxml import etree
 
 from gxgen.document import Cell, Document, Heading, Paragraph, Signature, Table
+from gxgen.writers import WriterError
 
 __all__ = ["DocxTemplateError", "render", "default_template"]
 
@@ -99,7 +100,7 @@ _MARKER_RE = re.compile(r"GXGENI_([a-z]+)_")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-class DocxTemplateError(ValueError):
+class DocxTemplateError(WriterError):
     """A Word template that cannot be used; the message is one line, in Chinese."""
 
 

@@ -58,7 +58,7 @@ def escape_inline(text: str) -> str:
     pos = 0
     for match in _URL.finditer(text):
         url = _url_end(match.group(0))
-        if "://" not in url or url.endswith("://"):
+        if url.endswith("://") and url.count("://") == 1:
             continue
         out.append(_escape_text(text[pos:match.start()]))
         out.append(f"<{url}>")
