@@ -215,7 +215,8 @@ def edition_schema(edition: Edition) -> dict[str, Any]:
 @functools.cache
 def build() -> dict[str, Any]:
     """The whole schema: one definition per built-in edition, chosen by ``edition``."""
-    defs = {f"edition-{e}": edition_schema(editions.load(e)) for e in editions.available()}
+    defs = {f"edition-{e}": _with_builtin_extensions(editions.load(e))
+            for e in editions.available()}
     ids = editions.available()
     default = ids[0]
     schema: dict[str, Any] = {
@@ -240,6 +241,27 @@ def build() -> dict[str, Any]:
             "else": branches,
         }
     schema["allOf"] = [branches]
+    return schema
+
+
+def _with_builtin_extensions(edition: Edition) -> dict[str, Any]:
+    """An edition's schema plus, as optional keys, the tables of the built-in extensions that
+    apply to it — so an editor does not flag ``channels:`` in a file that enables one.
+    (Validation itself uses the schema of the file's own, extended edition.)"""
+    from pathlib import Path
+
+    from gxgen import extensions
+
+    schema = edition_schema(edition)
+    for name in extensions.builtin_names():
+        extended, problems = extensions.extend(edition, [extensions.Ref(name, Path("."))])
+        if extended is None or problems:
+            continue
+        for key, table in extended.tables.items():
+            if key not in edition.tables:
+                entry = table_schema(table)
+                entry["description"] += f"（扩展表，须在 extensions 中写 {name}）"
+                schema["properties"][key] = entry
     return schema
 
 
