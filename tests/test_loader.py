@@ -319,3 +319,45 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as info:
         loader.read(tmp_path)
     assert info.value.finding.code == "is_directory"
+
+
+# --- the libyaml fast path must never change a result, only the time ---------------------
+
+def _slow(text: str):
+    import gxgen.loader as loader_mod
+
+    original = loader_mod._fast_compose
+    loader_mod._fast_compose = lambda _text: None
+    try:
+        return loader_mod.loads(text, "x.yaml")
+    finally:
+        loader_mod._fast_compose = original
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parent.parent / "examples")
+                                        .rglob("*.yaml")), ids=lambda p: p.name)
+def test_fast_path_same_data_and_marks(path: Path) -> None:
+    from gxgen.loader import _fast_compose, loads
+
+    text = path.read_text("utf-8")
+    assert _fast_compose(text) is not None, "an ordinary facts file takes the fast path"
+    fast, slow = loads(text, "x.yaml"), _slow(text)
+    assert fast.data == slow.data
+    assert fast.marks.keys == slow.marks.keys and fast.marks.values == slow.marks.values
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x [1, 2]\nb: *x\n",              # a reused list: refused by the Python composer
+    "a: " + "[" * 60 + "]" * 60 + "\n",   # too deep
+    "a: [1, 2\n",                         # a syntax error, worded by the Python path
+    "a:\n" + "".join(f"  k{i}: [{', '.join(['0'] * 30)}]\n" for i in range(800)),  # too many
+])
+def test_fast_path_defers_to_python_for_anything_unusual(text: str) -> None:
+    from gxgen.loader import LoadError, loads
+
+    with pytest.raises(LoadError) as fast:
+        loads(text, "x.yaml")
+    with pytest.raises(LoadError) as slow:
+        _slow(text)
+    assert fast.value.finding == slow.value.finding
+    assert fast.value.finding.code == slow.value.finding.code

@@ -3,7 +3,10 @@ rendered tables equal to the document model in every format."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -134,3 +137,17 @@ def test_tables_equal_model_in_every_format(example: Path, variant: str) -> None
     html_md = rendering.writer("md")(doc, rendering.Options(md_tables="html"))
     assert html_tables(html_md) == expected
     assert md_pipe_tables(md)
+
+
+def test_device_target_is_written_in_place(demo: Path, tmp_path: Path) -> None:
+    """Renaming over /dev/null (as root) would replace the device with a file."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.append(fifo.read_bytes()))
+    reader.start()
+    code, out = run("render", str(demo), "--format", "md", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert code == 0, out
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert b"## " in b"".join(chunks)

@@ -117,7 +117,15 @@ def plan(facts: Facts, source: Path, fmts: list[str], variants: list[Any],
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    A target that exists and is not a regular file (``/dev/stdout``, a FIFO, ``/dev/null``) is
+    written in place: renaming over it would replace the device itself.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("wb") as fh:
+            fh.write(data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -132,7 +140,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 def write_all(outputs: Iterable[Output]) -> list[Path]:
     written = []
     for output in outputs:
-        if output.path.is_file() and output.path.read_bytes() == output.data:
+        if output.path.is_file() and output.path.stat().st_size == len(output.data) \
+                and output.path.read_bytes() == output.data:
             written.append(output.path)
             continue
         write_atomic(output.path, output.data)

@@ -91,13 +91,18 @@ def _rows(rows: tuple[tuple[Cell, ...], ...]) -> list[Any]:
 
 def _table(table: Table, widths: bool) -> Json:
     grid = table.grid()
-    head = header_length(table, span_origins(table))
+    origins = span_origins(table)
+    head = header_length(table, origins)
     body = table.rows[head:]
     stub = 0
     while body and stub < table.columns and all(
         line[stub][0].role == "stub" for line in grid[head:]
     ):
         stub += 1
+    while 0 < stub < table.columns and any(
+        line[stub] == line[stub - 1] for line in origins[head:]
+    ):
+        stub -= 1  # pandoc clips a cell that straddles the row-head boundary
     total = sum(table.widths) if table.widths else 0
     colspecs = [
         [
@@ -253,6 +258,46 @@ def _a4(tag: re.Match[str]) -> str:
     return text
 
 
+_TABLE = re.compile(r"<table:table .*?</table:table>", re.S)
+_ROW = re.compile(r"<table:table-row>.*?</table:table-row>", re.S)
+_CELL = re.compile(r"<table:table-cell\b[^>]*/>|<table:table-cell\b.*?</table:table-cell>", re.S)
+
+
+def _covered_cells(content: str, tables: list[Table]) -> str:
+    """Give every row one element per column, as ODF requires: pandoc leaves out the
+    ``<table:covered-table-cell/>`` of the slots a span covers. LibreOffice copes without
+    them, stricter readers shift the cells to the left."""
+    found = _TABLE.findall(content)
+    if len(found) != len(tables):
+        raise RuntimeError("pandoc's ODT tables do not match the document's")
+
+    def fill(xml: str, table: Table) -> str:
+        origins = span_origins(table)
+        rows = iter(range(len(table.rows)))
+
+        def row(match: re.Match[str]) -> str:
+            r = next(rows)
+            cells = _CELL.findall(match.group(0))
+            starts = [c for c in range(table.columns) if origins[r][c] == (r, c)]
+            if len(cells) != len(starts):
+                raise RuntimeError("pandoc's ODT row does not match the model's")
+            out = ["<table:covered-table-cell />"] * table.columns
+            for c, cell in zip(starts, cells, strict=True):
+                out[c] = cell
+            return "<table:table-row>" + "".join(out) + "</table:table-row>"
+
+        filled, count = _ROW.subn(row, xml)
+        if count != len(table.rows):
+            raise RuntimeError("pandoc's ODT table has lost or added rows")
+        return filled
+
+    parts = _TABLE.split(content)
+    return "".join(
+        part + (fill(found[n], tables[n]) if n < len(found) else "")
+        for n, part in enumerate(parts)
+    )
+
+
 _CELL_STYLE = re.compile(
     r'(<style:style style:name="Table(?:Header)?RowCell" style:family="table-cell">\s*)'
     r"<style:table-cell-properties fo:border=\"none\" />"
@@ -260,7 +305,7 @@ _CELL_STYLE = re.compile(
 
 
 def _finish_odt(data: bytes, doc: Document) -> bytes:
-    """Add cell borders and the gxgen paragraph styles; rewrite the zip entry by entry."""
+    """Add covered cells, cell borders and the gxgen styles; rewrite the zip entry by entry."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
@@ -271,7 +316,7 @@ def _finish_odt(data: bytes, doc: Document) -> bytes:
                                                body.decode("utf-8"))
                 if count != 2 and doc.tables():
                     raise RuntimeError("pandoc's ODT table cell styles have changed")
-                body = text.encode("utf-8")
+                body = _covered_cells(text, doc.tables()).encode("utf-8")
             elif info.filename == "styles.xml":
                 text, pages = _PAGE.subn(_a4, body.decode("utf-8"))
                 if "</office:styles>" not in text or not pages:
