@@ -151,3 +151,16 @@ def test_device_target_is_written_in_place(demo: Path, tmp_path: Path) -> None:
     assert code == 0, out
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert b"## " in b"".join(chunks)
+
+
+def test_output_folder_with_trailing_slash_and_readable_files(demo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "dist"
+    old = os.umask(0o022)
+    try:
+        code, out = run("render", str(demo), "--format", "md", "-o", f"{target}/")
+    finally:
+        os.umask(old)
+    assert code == 0, out
+    written = target / "2022.md"
+    assert written.is_file()
+    assert written.stat().st_mode & 0o044 == 0o044, "readable by a web server"

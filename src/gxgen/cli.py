@@ -104,7 +104,7 @@ FORMAT_HELP = (
               type=click.Choice(["simplified", "traditional", "zh-TW", "zh-HK", "both"]),
               help="简体、繁体（OpenCC s2t）、台湾（s2tw）、香港（s2hk），"
                    "both = 简体 + 繁体。可重复。")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(), default=None,
               help="输出文件或目录（默认与事实文件同目录，如 2022.docx、2022.zh-Hant.docx）.")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="自定义 Word 模板（以 templates/report.docx 为底稿修改样式）.")
@@ -118,7 +118,7 @@ FORMAT_HELP = (
 @EXTENSION
 @LANG
 def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, ...],
-           output: Path | None, template: Path | None, draft: bool, fragment: bool,
+           output: str | None, template: Path | None, draft: bool, fragment: bool,
            md_tables: str, previous: str | None, extensions: tuple[str, ...],
            lang: str | None) -> None:
     """校验并生成年度报告（DOCX / HTML / Markdown，简体 / 繁体）.
@@ -146,8 +146,10 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
                 f"{name}: has errors, nothing written (use --draft for a draft)", lang)
             continue
         try:
-            plan = rendering.plan(result.facts, Path(name), chosen_formats, chosen_variants,
-                                  output, options, many=len(files) > 1)
+            plan = rendering.plan(
+                result.facts, Path(name), chosen_formats, chosen_variants,
+                Path(output) if output else None, options,
+                many=len(files) > 1 or bool(output and output.endswith(("/", os.sep))))
         except WriterError as exc:
             failed = True
             say(f"{name}：{exc}", f"{name}: {exc}", lang)
