@@ -246,3 +246,27 @@ def test_no_traceback_for_any_input(tmp_path: Path) -> None:
     seen = {LINE.match(line)["file"] for line in proc.stdout.splitlines()}
     assert seen == set(names)
     assert "已检查 22 个文件" in proc.stderr
+
+
+def test_validate_a_folder_checks_every_year(tmp_path: Path) -> None:
+    """`gxgen validate reports/` walks the tree; cross-year checks run for each agency."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from gxgen.cli import cli
+
+    root = Path(__file__).resolve().parent.parent / "examples" / "demo-district"
+    tree = tmp_path / "reports" / "demo"
+    shutil.copytree(root, tree)
+    text = (tree / "2022.yaml").read_text("utf-8")
+    changed = re.sub(r"(carried_in: *\[)3,", r"\g<1>4,", text, count=1)
+    assert changed != text
+    (tree / "2022.yaml").write_text(changed, "utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "reports")])
+    assert result.exit_code == 1
+    assert "X-CARRY" in result.output
+    assert "已检查 2 个文件" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert CliRunner().invoke(cli, ["validate", str(empty)]).exit_code == 2

@@ -69,11 +69,23 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
              extensions: tuple[str, ...], lang: str | None) -> None:
     """校验事实文件：结构、勾稽关系、跨年度结转、内容要求。
 
+    A folder is searched for *.yaml / *.yml facts files (as ``batch`` does), so a whole
+    repository of agencies and years is checked at once, cross-year included.
+
     Exit 0: no errors (warnings allowed); 1: errors; 2: a file could not be read.
     """
+    from gxgen.batch import discover
     from gxgen.check import check_file
 
     lang = lang_of(lang)
+    expanded: list[str] = []
+    for name in files:
+        if Path(name).is_dir():
+            # a folder without facts files stays as it is: reported as unreadable (exit 2)
+            expanded += [str(source.path) for source in discover([name])] or [name]
+        else:
+            expanded.append(name)
+    files = tuple(expanded)
     if previous and len(files) > 1:
         raise click.UsageError("--previous 只能用于单个文件 / --previous takes one file")
     findings: list[Finding] = []
