@@ -6,7 +6,6 @@ Only click is imported here; each command imports its machinery when it runs, so
 
 from __future__ import annotations
 
-import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -14,16 +13,7 @@ from typing import Any
 
 import click
 
-LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                    help="消息语言 / message language (default zh, or $GXGEN_LANG).")
-
-
-def _lang(value: str | None) -> str:
-    return value or os.environ.get("GXGEN_LANG", "zh")
-
-
-def _say(zh: str, en: str, lang: str, err: bool = False) -> None:
-    click.echo(en if lang == "en" else zh, err=err)
+from gxgen.cli import LANG, lang_of, say
 
 
 def _width(text: str) -> int:
@@ -76,11 +66,11 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
     from gxgen import render as rendering
     from gxgen.variants import resolve
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     chosen_formats = rendering.formats(fmts)
     chosen_variants = [v.name for v in resolve(variants)]
     if not batching.discover(paths, exclude=[output]):
-        _say("未找到事实文件（*.yaml、*.yml）", "no facts files (*.yaml, *.yml) found", lang, True)
+        say("未找到事实文件（*.yaml、*.yml）", "no facts files (*.yaml, *.yml) found", lang)
         sys.exit(2)
     if template is not None:
         _check_template(template, lang)
@@ -90,8 +80,8 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
     def on_plan(todo: int, skipped: int) -> None:
         nonlocal bar
         if skipped:
-            _say(f"{skipped} 份报告未变，跳过（--force 全部重新生成）",
-                 f"{skipped} report(s) unchanged, skipped (--force re-renders all)", lang, True)
+            say(f"{skipped} 份报告未变，跳过（--force 全部重新生成）",
+                f"{skipped} report(s) unchanged, skipped (--force re-renders all)", lang)
         if show and todo:
             bar = click.progressbar(length=todo, label="生成中" if lang != "en" else "rendering",
                                     file=sys.stderr, show_pos=True, show_eta=True)
@@ -147,15 +137,15 @@ def _report(result: Any, output: Path, lang: str) -> None:
     warnings = sum(o.warnings for o in result.outcomes)
     removed = len(result.removed)
     click.echo("")
-    _say(f"共 {len(result.outcomes)} 份报告：生成 {done} 份（其中未变跳过 {skipped} 份），"
-         f"失败 {failed} 份；错误 {errors} 条，警告 {warnings} 条；"
-         f"写入 {result.files_written} 个文件"
-         + (f"，删除过期文件 {removed} 个" if removed else "") + f"。索引：{output / 'index.html'}",
-         f"{len(result.outcomes)} report(s): {done} rendered ({skipped} unchanged, skipped), "
-         f"{failed} failed; {errors} error(s), {warnings} warning(s); "
-         f"{result.files_written} file(s) written"
-         + (f", {removed} stale file(s) removed" if removed else "")
-         + f". Index: {output / 'index.html'}", lang)
+    say(f"共 {len(result.outcomes)} 份报告：生成 {done} 份（其中未变跳过 {skipped} 份），"
+        f"失败 {failed} 份；错误 {errors} 条，警告 {warnings} 条；"
+        f"写入 {result.files_written} 个文件"
+        + (f"，删除过期文件 {removed} 个" if removed else "") + f"。索引：{output / 'index.html'}",
+        f"{len(result.outcomes)} report(s): {done} rendered ({skipped} unchanged, skipped), "
+        f"{failed} failed; {errors} error(s), {warnings} warning(s); "
+        f"{result.files_written} file(s) written"
+        + (f", {removed} stale file(s) removed" if removed else "")
+        + f". Index: {output / 'index.html'}", lang, err=False)
 
 
 @click.command()
@@ -180,7 +170,7 @@ def rollup(paths: tuple[str, ...], agency: str, year: int, agency_type: str,
     from gxgen.rollup import RollupError
     from gxgen.rollup import rollup as summing
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     try:
         rolled = summing(paths, agency, year, agency_type,
                          exclude=[output] if output else [], lang=lang,
@@ -193,9 +183,8 @@ def rollup(paths: tuple[str, ...], agency: str, year: int, agency_type: str,
         click.echo(rolled.text, nl=False)
         return
     write_atomic(output, rolled.text.encode("utf-8"))
-    _say(f"已汇总 {len(rolled.sources)} 个事实文件 → {output}（叙述部分待填写）",
-         f"summed {len(rolled.sources)} facts file(s) → {output} (narrative still to write)",
-         lang, True)
+    say(f"已汇总 {len(rolled.sources)} 个事实文件 → {output}（叙述部分待填写）",
+        f"summed {len(rolled.sources)} facts file(s) → {output} (narrative still to write)", lang)
 
 
 @click.command()
@@ -212,7 +201,7 @@ def diff(files: tuple[str, ...], rev: str | None, lang: str | None) -> None:
     """
     from gxgen import diff as diffing
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     if rev is None and len(files) != 2:
         raise click.UsageError("需要两个文件，或一个文件加 --rev / two files, or one with --rev")
     if rev is not None and len(files) != 1:

@@ -12,6 +12,7 @@ the expanded rectangle for writers (Markdown, DOCX) that need every slot.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -64,8 +65,19 @@ class Table:
         Raises ``ValueError`` when the spans do not tile the rectangle exactly, so a
         malformed table fails in the model, never half-way through a writer.
         """
+        return self._tiling[0]
+
+    def origins(self) -> list[list[tuple[int, int]]]:
+        """For every slot, the (row, column) where its cell starts — by position, never by
+        identity: a model may reuse one ``Cell("0")`` object in many slots."""
+        return self._tiling[1]
+
+    @functools.cached_property
+    def _tiling(self) -> tuple[list[list[tuple[Cell, bool]]], list[list[tuple[int, int]]]]:
+        """Computed once per table (writers ask for it many times); read-only by convention."""
         height = len(self.rows)
         slots: list[list[tuple[Cell, bool] | None]] = [[None] * self.columns for _ in range(height)]
+        owner: list[list[tuple[int, int]]] = [[(-1, -1)] * self.columns for _ in range(height)]
         for r, row in enumerate(self.rows):
             c = 0
             for cell in row:
@@ -78,11 +90,12 @@ class Table:
                         if slots[r + dr][c + dc] is not None:
                             raise ValueError(f"table {self.key}: overlapping cells at row {r}")
                         slots[r + dr][c + dc] = (cell, dr == 0 and dc == 0)
+                        owner[r + dr][c + dc] = (r, c)
                 c += cell.colspan
         for r, line in enumerate(slots):
             if any(slot is None for slot in line):
                 raise ValueError(f"table {self.key}: row {r} is not filled")
-        return slots  # type: ignore[return-value]
+        return slots, owner  # type: ignore[return-value]
 
     def values(self) -> Iterator[Cell]:
         for row in self.rows:

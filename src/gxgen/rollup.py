@@ -12,17 +12,16 @@ reports would be a broken report.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from gxgen.editions import Edition, TableSpec
+from gxgen.editions import Edition
 from gxgen.facts import Facts, Value
 from gxgen.findings import Finding, has_errors
 from gxgen.messages import render
+from gxgen.scaffold import scaffold
 
 TO_WRITE = "【待填写】"
 """Marks each narrative the author still has to write (and ``validate`` warns about)."""
@@ -139,162 +138,18 @@ def extension_refs(facts: Facts, folder: Path) -> list[str]:
 # --------------------------------------------------------------------------- the YAML text
 
 
-def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _v(value: Value) -> str:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def _line(indent: int, body: str, comment: str = "") -> str:
-    """A line with its label as a comment (on one line: some labels have line breaks)."""
-    text = " " * indent + body
-    comment = "".join(comment.split())
-    return f"{text.ljust(40)}  # {comment}" if comment else text
-
-
-def _tree(table: TableSpec, values: dict[str, Value]) -> dict[str, Any]:
-    """The table's figures as nested mappings by facts path, in reading order."""
-    root: dict[str, Any] = {}
-    for cell in table.cells:
-        node = root
-        parts = cell.path.split(".")[1:]
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = values[cell.path]
-    return root
-
-
-def _labels(table: TableSpec) -> dict[tuple[str, ...], str]:
-    """Comment labels for the keys a table's lines start with (rows, or columns for a table
-    without row keys such as 复议/诉讼)."""
-    out: dict[tuple[str, ...], str] = {}
-    if table.kind in ("blocks", "indicators"):
-        rows = [r for b in table.blocks for r in b.rows] or list(table.indicator_rows)
-        return {(r.key,): r.label.strip() for r in rows}
-
-    def walk(nodes: Any, prefix: tuple[str, ...]) -> None:
-        for node in nodes:
-            keys = (*prefix, node.key) if node.key else prefix
-            if node.key:
-                out.setdefault(keys, node.label)
-            walk(node.children, keys)
-
-    walk(table.rows or table.columns, ())
-    return out
-
-
-def _flow(node: dict[str, Any]) -> str:
-    return "{" + ", ".join(
-        f"{k}: {_flow(v) if isinstance(v, dict) else _v(v)}" for k, v in node.items()) + "}"
-
-
-def _row(value: dict[str, Any], width: int) -> str:
-    """A matrix row as a list in column order, numbers right-aligned so rows line up."""
-    return "[" + ", ".join(_v(v).rjust(width) for v in value.values()) + "]"
-
-
-def _emit(node: dict[str, Any], labels: dict[tuple[str, ...], str], prefix: tuple[str, ...],
-          indent: int, width: int) -> list[str]:
-    """Lines for a table's tree: a row group as a block, a matrix row as an aligned list (the
-    form the examples use), other rows as a flow mapping, a single figure as a scalar."""
-    out = []
-    pad = max(len(k) for k in node) + 1
-    for key, value in node.items():
-        keys = (*prefix, key)
-        label = labels.get(keys, "")
-        head = f"{key}:".ljust(pad)
-        if not isinstance(value, dict):
-            out.append(_line(indent, f"{key}: {_v(value)}", label))
-        elif any((*keys, k) in labels and isinstance(v, dict) for k, v in value.items()):
-            out.append(_line(indent, f"{key}:", label))
-            out += _emit(value, labels, keys, indent + 2, width)
-        elif width and all(not isinstance(v, dict) for v in value.values()):
-            out.append(_line(indent, f"{head} {_row(value, width)}", label))
-        else:
-            out.append(_line(indent, f"{key}: {_flow(value)}", label))
-    return out
-
-
-def _table_lines(table: TableSpec, values: dict[str, Value]) -> list[str]:
-    tree = _tree(table, values)
-    out = [_line(0, f"{table.key}:", table.label)]
-    width = 0
-    if table.kind == "matrix":
-        width = max(len(_v(values[c.path])) for c in table.cells)
-        columns = [leaf.label for n in table.columns for _, leaf in n.leaves()]
-        if table.rows:
-            out.append(f"  # 每行依次为：{', '.join(columns)}")
-        else:
-            inner = [leaf.label for _, leaf in table.columns[0].leaves()]
-            out.append(f"  # 每项依次为：{', '.join(inner)}")
-    return out + _emit(tree, _labels(table), (), 2, width)
-
-
-def _narrative(edition: Edition, key: str, overview: bool) -> list[str]:
-    label = edition.field_label(key)
-    if not overview:
-        return [_line(0, f'{key}: ""', f"{label}{TO_WRITE}")]
-    out = [_line(0, f"{key}:", f"{label}{TO_WRITE}：汇总各单位情况后撰写")]
-    for topic in edition.common["content"]["overview_topics"]:
-        out += [f"  - heading: {_q(topic['label'])}", f'    text: ""  # {TO_WRITE}']
-    return out
-
-
 def write(edition: Edition, agency: str, year: int, agency_type: str,
           values: dict[str, Value], sources: Sequence[tuple[str, str]],
           records: set[str], extensions: Sequence[str] = ()) -> str:
-    """The aggregate facts file. ``records`` are the record paths any input stated (a record
-    nobody stated, such as 信息处理费, is left out rather than claimed to be zero)."""
-    fields = edition.fields
-    out = [
-        f"# {agency}{year}年政府信息公开工作年度报告 — 汇总事实文件（gxgen rollup 生成）",
-        f"# 格式：{edition.name}（{edition.notice}）",
+    """The aggregate facts file: the scaffold's layout with the summed figures. ``records``
+    are the record paths any input stated (a record nobody stated, such as 信息处理费, is
+    left out rather than claimed to be zero)."""
+    header = (
+        "# gxgen rollup 生成的汇总事实文件。",
         f"# 统计数字是以下 {len(sources)} 个事实文件逐格相加之和（不适用 na 不计入；",
         "# 各文件都为 na 的单元格仍为 na），合计、总计一并写出，gxgen validate 会核对：",
         *(f"#   {file}  {name}" for file, name in sources),
         f"# 叙述部分标有{TO_WRITE}，请汇总各单位情况后撰写。",
-        "",
-        _line(0, f"edition: {_q(edition.id)}", fields["edition"]["label"]),
-        _line(0, f"agency: {_q(agency)}", fields["agency"]["label"]),
-        _line(0, f"agency_type: {agency_type}", fields["agency_type"]["label"]),
-        _line(0, f"year: {year}", fields["year"]["label"]),
-        *([_line(0, f"extensions: [{', '.join(_q(e) for e in extensions)}]",
-                 fields["extensions"]["label"])] if extensions else []),
-        _line(0, f"# date: {year + 1}-03-20", fields["date"]["description"]),
-        _line(0, "# preface: |", fields["preface"]["description"]),
-        "",
-    ]
-    for number, section in edition.numbered():
-        out.append(f"# {number}{section.title}")
-        if section.narrative and "." not in section.narrative:
-            out += _narrative(edition, section.narrative, section.key == "overview")
-        for key in section.tables:
-            out += _table_lines(edition.tables[key], values)
-        if section.record:
-            out += _record(edition, section.record, section.narrative, values, records)
-        elif section.narrative and "." in section.narrative:
-            group, key = section.narrative.split(".", 1)
-            out += [_line(0, f"{group}:", edition.field_label(group)),
-                    _line(2, f'{key}: ""', edition.field_label(section.narrative) + TO_WRITE)]
-        out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _record(edition: Edition, name: str, narrative: str | None, values: dict[str, Value],
-            records: set[str]) -> list[str]:
-    group = narrative.split(".")[0] if narrative else name
-    spec = edition.fields[group]
-    out = [_line(0, f"{group}:", spec["label"])]
-    cells = {p: c for p, c in edition.record_cells().items() if c.table == name}
-    if records & set(cells):
-        flow = ", ".join(f"{c.col[-1]}: {_v(values[p])}" for p, c in cells.items())
-        labels = "、".join(c.col_label for c in cells.values())
-        out.append(_line(2, f"{name}: {{{flow}}}", f"{spec['children'][name]['label']}：{labels}"))
-    if narrative:
-        out.append(_line(2, f'{narrative.split(".")[-1]}: ""',
-                         edition.field_label(narrative) + TO_WRITE))
-    return out
+    )
+    return scaffold(edition, agency, year, values=values, agency_type=agency_type,
+                    header=header, note=TO_WRITE, records=records, extensions=extensions)

@@ -1,23 +1,39 @@
-"""``gxgen init``: a complete facts file to fill in, with the Chinese label beside every key.
+"""Write a facts file from the edition data, with the Chinese label beside every key.
 
-Written from the edition data like everything else, so a new edition or table gets its
-scaffold for free. The scaffold validates; its only findings are the narrative still to write.
+Two users: ``gxgen init`` (every figure 0, totals left to compute, narrative to write) and
+``gxgen rollup`` (the summed figures of many agencies, totals written out so ``validate``
+checks them). Written from the edition data like everything else, so a new edition or table
+gets its scaffold for free. The result validates; its only findings are the narrative still
+to write.
 """
 
 from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from gxgen.editions import Edition, Node, TableSpec
+from gxgen.facts import Value
 
 WIDTH = 44
 """Column at which the label comments start, so they line up."""
+
+INIT_HEADER = (
+    "# 填写说明：数字直接填写；不适用的单元格填 na（表中印“/”，仅规章等允许）；",
+    "# 合计、总计可不填（自动计算），填了就会被核对。校验：gxgen validate 本文件",
+)
 
 
 def _q(text: str) -> str:
     """A YAML-safe scalar for text (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def _v(value: Value) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
 def _width(text: str) -> int:
@@ -32,21 +48,44 @@ def _line(indent: int, body: str, comment: str = "") -> str:
     return text
 
 
-def scaffold(edition: Edition, agency: str, year: int) -> str:
+@dataclass(frozen=True)
+class _Figures:
+    """The figures to write: given ones (roll-up) or zeros with totals left out (init)."""
+
+    values: Mapping[str, Value] | None
+
+    def __call__(self, path: str) -> str:
+        return _v(self.values[path]) if self.values is not None else "0"
+
+    @property
+    def totals(self) -> bool:
+        return self.values is not None
+
+
+def scaffold(edition: Edition, agency: str, year: int, *,
+             values: Mapping[str, Value] | None = None, agency_type: str = "department",
+             header: Sequence[str] = INIT_HEADER, note: str = "",
+             records: Collection[str] | None = None,
+             extensions: Sequence[str] | None = None) -> str:
+    """The facts file text. ``values`` fills the figures (all of them, totals included);
+    ``note`` is added to the comment of every narrative still to write; ``records`` limits
+    the record fields written to those paths (a record nobody stated is left out)."""
     fields = edition.fields
+    figures = _Figures(values)
+    exts = edition.extensions if extensions is None else tuple(extensions)
+    deadline = "03" if agency_type == "government" else "01"
     out = [
         f"# {' '.join(agency.splitlines())}{year}年政府信息公开工作年度报告 — 事实文件",
         f"# 格式：{edition.name}（{edition.notice}）",
-        "# 填写说明：数字直接填写；不适用的单元格填 na（表中印“/”，仅规章等允许）；",
-        "# 合计、总计可不填（自动计算），填了就会被核对。校验：gxgen validate 本文件",
+        *header,
         "",
         _line(0, f"edition: {_q(edition.id)}", fields["edition"]["label"]),
         _line(0, f"agency: {_q(agency)}", fields["agency"]["label"]),
-        _line(0, "agency_type: department", _described(fields["agency_type"])),
+        _line(0, f"agency_type: {agency_type}", _described(fields["agency_type"])),
         _line(0, f"year: {year}", fields["year"]["label"]),
-        *([_line(0, f"extensions: [{', '.join(_q(e) for e in edition.extensions)}]",
-                 fields["extensions"]["label"])] if edition.extensions else []),
-        _line(0, f"# date: {year + 1}-01-20", _described(fields["date"])),
+        *([_line(0, f"extensions: [{', '.join(_q(e) for e in exts)}]",
+                 fields["extensions"]["label"])] if exts else []),
+        _line(0, f"# date: {year + 1}-{deadline}-20", _described(fields["date"])),
         _line(0, "# title: ", _described(fields["title"])),
         _line(0, "# preface: |", _described(fields["preface"])),
         "",
@@ -54,15 +93,15 @@ def scaffold(edition: Edition, agency: str, year: int) -> str:
     for number, section in edition.numbered():
         out.append(f"# {number}{section.title}")
         if section.narrative and "." not in section.narrative:
-            out += _narrative(edition, section.narrative, section.key == "overview")
+            out += _narrative(edition, section.narrative, section.key == "overview", note)
         for key in section.tables:
-            out += _table(edition.tables[key])
+            out += _table(edition.tables[key], figures)
         if section.record:
-            out += _record(edition, section.record, section.narrative)
+            out += _record(edition, section.record, section.narrative, figures, records, note)
         elif section.narrative and "." in section.narrative:
             group, key = section.narrative.split(".", 1)
             out.append(_line(0, f"{group}:", edition.field_label(group)))
-            out.append(_line(2, f'{key}: ""', edition.field_label(section.narrative)))
+            out.append(_line(2, f'{key}: ""', edition.field_label(section.narrative) + note))
         out.append("")
     out.append(_line(0, "# protected_terms: []", _described(fields["protected_terms"])))
     return "\n".join(out) + "\n"
@@ -72,55 +111,65 @@ def _described(spec: dict[str, str]) -> str:
     return f"{spec['label']}：{spec['description']}"
 
 
-def _narrative(edition: Edition, key: str, topics: bool) -> list[str]:
-    label = edition.field_label(key)
+def _narrative(edition: Edition, key: str, topics: bool, note: str) -> list[str]:
+    label = edition.field_label(key) + note
     if not topics:
         return [_line(0, f"{key}: |", label), "  "]
     out = [_line(0, f"{key}:", f"{label}：每项一个小标题（不写编号，自动编为（一）（二）…）")]
     for topic in edition.common["content"]["overview_topics"]:
         out += [_line(2, f"- heading: {_q(topic['label'])}", "小标题"),
-                _line(4, 'text: ""', f"{topic['label']}方面的情况（空行分段）")]
+                _line(4, 'text: ""', f"{topic['label']}方面的情况（空行分段）{note}")]
     return out
 
 
-def _record(edition: Edition, name: str, narrative: str | None) -> list[str]:
+def _record(edition: Edition, name: str, narrative: str | None, figures: _Figures,
+            records: Collection[str] | None, note: str) -> list[str]:
     group = narrative.split(".")[0] if narrative else name
     spec = edition.fields[group]
     out = [_line(0, f"{group}:", spec["label"])]
-    sub = spec["children"][name]
-    values = ", ".join(f"{f.key}: 0" for f in edition.record_fields(name))
-    labels = "、".join(f.label for f in edition.record_fields(name))
-    out.append(_line(2, f"{name}: {{{values}}}", f"{sub['label']}：{labels}"))
+    cells = {p: c for p, c in edition.record_cells().items() if c.table == name}
+    if records is None or set(records) & set(cells):
+        flow = ", ".join(f"{c.col[-1]}: {figures(p)}" for p, c in cells.items())
+        labels = "、".join(c.col_label for c in cells.values())
+        out.append(_line(2, f"{name}: {{{flow}}}", f"{spec['children'][name]['label']}：{labels}"))
     if narrative:
-        out.append(_line(2, f"{narrative.split('.')[-1]}: \"\"", edition.field_label(narrative)))
+        out.append(_line(2, f"{narrative.split('.')[-1]}: \"\"",
+                         edition.field_label(narrative) + note))
     return out
 
 
-def _table(table: TableSpec) -> list[str]:
+def _table(table: TableSpec, figures: _Figures) -> list[str]:
     out = [_line(0, f"{table.key}:", table.label)]
+    base = table.key
     if table.kind == "blocks":
         for block in table.blocks:
             out.append(f"  # {block.caption}")
             for row in block.rows:
                 na = "；不适用填 na" if row.na else ""
+                path = f"{base}.{row.key}"
                 if len(block.fields) == 1:
-                    out.append(_line(2, f"{row.key}: 0",
+                    out.append(_line(2, f"{row.key}: {figures(path)}",
                                      f"{row.label} {block.fields[0].label}{na}"))
-                else:
-                    values = ", ".join(f"{f.key}: 0" for f in block.fields)
-                    labels = "、".join(f.label + (f"（{f.unit}）" if f.unit else "")
-                                      for f in block.fields)
-                    out.append(_line(2, f"{row.key}: {{{values}}}", f"{row.label}：{labels}{na}"))
+                    continue
+                given = [figures(f"{path}.{f.key}") for f in block.fields]
+                body = "na" if set(given) == {"na"} else "{" + ", ".join(
+                    f"{f.key}: {v}" for f, v in zip(block.fields, given, strict=True)) + "}"
+                labels = "、".join(f.label + (f"（{f.unit}）" if f.unit else "")
+                                  for f in block.fields)
+                out.append(_line(2, f"{row.key}: {body}", f"{row.label}：{labels}{na}"))
     elif table.kind == "matrix":
+        leaves = [leaf for n in table.columns for _, leaf in n.leaves()]
         if table.rows:
-            plain = [leaf for n in table.columns for _, leaf in n.leaves() if not leaf.total]
-            totals = [leaf for n in table.columns for _, leaf in n.leaves() if leaf.total]
-            names = ", ".join(leaf.label for leaf in plain)
-            extra = f"（{'、'.join(t.label for t in totals)}可省略，自动计算）" if totals else ""
+            shown = leaves if figures.totals else [leaf for leaf in leaves if not leaf.total]
+            totals = [leaf for leaf in leaves if leaf.total]
+            names = ", ".join(leaf.label for leaf in shown)
+            extra = "" if figures.totals or not totals else \
+                f"（{'、'.join(t.label for t in totals)}可省略，自动计算）"
             out.append(f"  # 每行依次填：{names}{extra}")
-            out += _rows(table.rows, len(plain), 2)
+            width = max(len(figures(c.path)) for c in table.cells)
+            out += _rows(table.rows, [leaf.key for leaf in shown], base, figures, width, 2)
         else:
-            out += _column_groups(table.columns, 2)
+            out += _column_groups(table.columns, base, figures, 2)
     elif table.kind == "indicators":
         for row in table.indicator_rows:
             label = row.label.strip()
@@ -128,39 +177,46 @@ def _table(table: TableSpec) -> list[str]:
                 out.append(f"  # {label}")
             else:
                 unit = f"（{row.unit}）" if row.unit else ""
-                out.append(_line(2, f"{row.key}: 0", f"{label}{unit}"))
+                out.append(_line(2, f"{row.key}: {figures(f'{base}.{row.key}')}",
+                                 f"{label}{unit}"))
     return out
 
 
-def _rows(nodes: tuple[Node, ...], width: int, indent: int) -> list[str]:
-    zeros = "[" + ", ".join(["0"] * width) + "]"
+def _rows(nodes: tuple[Node, ...], columns: list[str | None], prefix: str, figures: _Figures,
+          width: int, indent: int) -> list[str]:
     out: list[str] = []
+    pad = max((len(n.key) for n in nodes if n.key and not n.children), default=0) + 1
     for node in nodes:
+        path = f"{prefix}.{node.key}" if node.key else prefix
         if node.children:
             if node.key:
                 out.append(_line(indent, f"{node.key}:", node.label))
-                out += _rows(node.children, width, indent + 2)
+                out += _rows(node.children, columns, path, figures, width, indent + 2)
             else:
                 out.append(" " * indent + f"# {node.label}")
-                out += _rows(node.children, width, indent)
-        elif node.total:
-            out.append(_line(indent, f"# {node.key}: {zeros}", f"{node.label}：可省略，自动计算"))
+                out += _rows(node.children, columns, path, figures, width, indent)
+            continue
+        row = "[" + ", ".join(figures(f"{path}.{c}").rjust(width) for c in columns) + "]"
+        key = f"{node.key}:".ljust(pad)
+        if node.total and not figures.totals:
+            out.append(_line(indent, f"# {key} {row}", f"{node.label}：可省略，自动计算"))
         else:
-            out.append(_line(indent, f"{node.key}: {zeros}", node.label))
+            out.append(_line(indent, f"{key} {row}", node.label))
     return out
 
 
-def _column_groups(nodes: tuple[Node, ...], indent: int) -> list[str]:
+def _column_groups(nodes: tuple[Node, ...], prefix: str, figures: _Figures,
+                   indent: int) -> list[str]:
     out: list[str] = []
     for node in nodes:
+        path = f"{prefix}.{node.key}" if node.key else prefix
         if node.key and all(not c.children for c in node.children):
-            plain = [c for c in node.children if not c.total]
-            values = ", ".join(f"{c.key}: 0" for c in plain)
-            labels = "、".join(c.label for c in plain)
-            out.append(_line(indent, f"{node.key}: {{{values}}}",
-                             f"{node.label}：{labels}（总计自动计算）"))
+            shown = [c for c in node.children if figures.totals or not c.total]
+            values = ", ".join(f"{c.key}: {figures(f'{path}.{c.key}')}" for c in shown)
+            labels = "、".join(c.label for c in shown)
+            auto = "" if figures.totals else "（总计自动计算）"
+            out.append(_line(indent, f"{node.key}: {{{values}}}", f"{node.label}：{labels}{auto}"))
         elif node.children:
             out.append(" " * indent + f"# {node.label}")
-            out += _column_groups(node.children, indent)
+            out += _column_groups(node.children, path, figures, indent)
     return out
-

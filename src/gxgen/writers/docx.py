@@ -187,19 +187,6 @@ def _column_widths(table: Table, total: int) -> list[int]:
     return [b - a for a, b in zip(edges, edges[1:], strict=False)]
 
 
-def _origins(grid: list[list[tuple[Cell, bool]]]) -> list[list[tuple[int, int]]]:
-    """For every slot, the (row, column) where its cell starts (by position, not identity:
-    a model may reuse one ``Cell("0")`` object in many slots)."""
-    owner: list[list[tuple[int, int]]] = [[(-1, -1)] * len(line) for line in grid]
-    for r, line in enumerate(grid):
-        for c, (cell, is_origin) in enumerate(line):
-            if is_origin:
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        owner[r + dr][c + dc] = (r, c)
-    return owner
-
-
 def _cell_xml(cell: Cell, width: int, styles: dict[str, str], merge: str, keep: bool) -> str:
     span = f'<w:gridSpan w:val="{cell.colspan}"/>' if cell.colspan > 1 else ""
     tcpr = (
@@ -230,7 +217,7 @@ def _inside_small_group(
 def table_xml(table: Table, styles: dict[str, str], text_width: int = _DEFAULT_TEXT_WIDTH) -> str:
     """A ``w:tbl`` for ``table``: fixed layout at the text width, merges as gridSpan/vMerge."""
     grid = table.grid()
-    owner = _origins(grid)
+    owner = table.origins()
     widths = _column_widths(table, text_width)
     out = [
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{styles["GxTable"]}"/>'

@@ -48,26 +48,6 @@ def text_html(text: str) -> Markup:
     return Markup("<br>\n").join(escape(line) for line in text.split("\n"))
 
 
-def span_origins(table: Table) -> list[list[tuple[int, int]]]:
-    """For every grid slot, the (row, column) where its cell starts.
-
-    Cells are compared by position, never by identity or equality: a model may reuse one
-    ``Cell("0")`` object in many places.
-    """
-    table.grid()
-    origins: list[list[tuple[int, int] | None]] = [[None] * table.columns for _ in table.rows]
-    for r, row in enumerate(table.rows):
-        c = 0
-        for cell in row:
-            while origins[r][c] is not None:
-                c += 1
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    origins[r + dr][c + dc] = (r, c)
-            c += cell.colspan
-    return origins  # type: ignore[return-value]
-
-
 def header_length(table: Table, origins: list[list[tuple[int, int]]]) -> int:
     """The rows of ``<thead>``: the declared header rows, grown until no span leaves them."""
     head = min(table.header_rows, len(table.rows))
@@ -105,7 +85,7 @@ def table_html(table: Table) -> Markup:
 
     One ``<tr>`` per line and no blank line, so the block also stands as raw HTML in Markdown.
     """
-    head = header_length(table, span_origins(table))
+    head = header_length(table, table.origins())
     lines = [
         f'<table class="gx-table" data-table="{escape(table.key)}" '
         f'style="--gx-cols:{table.columns}">'

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from gxgen.document import Cell, Document, Heading, Paragraph, Signature, Table
-from gxgen.writers.html import span_origins, table_html, text_html
+from gxgen.writers.html import table_html, text_html
 
 TABLE_MODES = ("pipe", "html")
 
@@ -128,7 +128,7 @@ class _Grid:
     def __init__(self, table: Table) -> None:
         self.table = table
         self.slots = table.grid()
-        self.origins = span_origins(table)
+        self.origins = table.origins()
 
     def cell(self, r: int, c: int) -> Cell:
         return self.slots[r][c][0]

@@ -24,7 +24,7 @@ from typing import Any
 import pypandoc
 
 from gxgen.document import Cell, Document, Heading, Paragraph, Table
-from gxgen.writers.html import header_length, span_origins
+from gxgen.writers.html import header_length
 
 SUPPORTED: dict[str, str] = {
     "odt": "OpenDocument text for LibreOffice/WPS, tables with merged cells (via pandoc)",
@@ -91,7 +91,7 @@ def _rows(rows: tuple[tuple[Cell, ...], ...]) -> list[Any]:
 
 def _table(table: Table, widths: bool) -> Json:
     grid = table.grid()
-    origins = span_origins(table)
+    origins = table.origins()
     head = header_length(table, origins)
     body = table.rows[head:]
     stub = 0
@@ -272,7 +272,7 @@ def _covered_cells(content: str, tables: list[Table]) -> str:
         raise RuntimeError("pandoc's ODT tables do not match the document's")
 
     def fill(xml: str, table: Table) -> str:
-        origins = span_origins(table)
+        origins = table.origins()
         rows = iter(range(len(table.rows)))
 
         def row(match: re.Match[str]) -> str:
