@@ -30,7 +30,7 @@ def docx_xml(data: bytes, part: str = "word/document.xml") -> etree._Element:
         return etree.fromstring(z.read(part))
 
 
-def _para_text(p: etree._Element) -> str:
+def para_text(p: etree._Element) -> str:
     out = []
     for node in p.iter(f"{W}t", f"{W}br", f"{W}tab"):
         out.append(node.text or "" if node.tag == f"{W}t" else "\n" if node.tag == f"{W}br"
@@ -39,7 +39,7 @@ def _para_text(p: etree._Element) -> str:
 
 
 def _text(el: etree._Element) -> str:
-    return "\n".join(_para_text(p) for p in el.findall(f".//{W}p")).strip()
+    return "\n".join(para_text(p) for p in el.findall(f".//{W}p")).strip()
 
 
 def docx_tables(data: bytes) -> list[Spans]:

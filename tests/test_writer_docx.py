@@ -9,9 +9,16 @@ from pathlib import Path
 
 import docx
 import pytest
+from extract import para_text
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from lxml import etree
+from samples import (
+    applications_table,
+    indicator_table,
+    proactive_table,
+    reviews_table,
+    tiling_tables,
+)
 
 from gxgen.document import Cell, Document, Heading, Paragraph, Signature, Table
 from gxgen.writers import docx as writer
@@ -27,134 +34,6 @@ AGENCY = "舟山市定海区政务服务办公室"
 # --------------------------------------------------------------------------- sample documents
 
 
-class Numbers:
-    """Distinct figures, so a value in a wrong slot cannot go unnoticed."""
-
-    def __init__(self, start: int) -> None:
-        self.next = start
-
-    def row(self, n: int) -> list[Cell]:
-        cells = [Cell(str(self.next + i), "value") for i in range(n)]
-        self.next += n
-        return cells
-
-
-def applications_table() -> Table:
-    """Shaped like the statutory 申请 table: corner 3×3, nested column and row groups."""
-    num = Numbers(1000)
-    rows: list[list[Cell]] = [
-        [
-            Cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "corner",
-                 rowspan=3, colspan=3),
-            Cell("申请人情况", "header", colspan=7),
-        ],
-        [
-            Cell("自然人", "header", rowspan=2),
-            Cell("法人或其他组织", "header", colspan=5),
-            Cell("总计", "header", rowspan=2),
-        ],
-        [Cell(t, "header") for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构",
-                                     "其他")],
-        [Cell("一、本年新收政府信息公开申请数量", "stub", colspan=3), *num.row(7)],
-        [Cell("二、上年结转政府信息公开申请数量", "stub", colspan=3), *num.row(7)],
-    ]
-    groups = [
-        ("（三）不予公开", ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”",
-                     "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息",
-                     "7.属于行政执法案卷", "8.属于行政查询事项"]),
-        ("（四）无法提供", ["1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作",
-                     "3.补正后申请内容仍不明确"]),
-        ("（五）不予处理", ["1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物",
-                     "4.无正当理由大量反复申请", "5.要求行政机关确认或重新出具已获取信息"]),
-        ("（六）其他处理", ["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-                     "3.其他"]),
-    ]
-    results: list[list[Cell]] = [
-        [Cell("（一）予以公开", "stub", colspan=2), *num.row(7)],
-        [Cell("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "stub", colspan=2),
-         *num.row(7)],
-    ]
-    for label, items in groups:
-        for i, item in enumerate(items):
-            lead = [Cell(label, "stub", rowspan=len(items))] if i == 0 else []
-            results.append([*lead, Cell(item, "stub"), *num.row(7)])
-    results.append([Cell("（七）总计", "stub", colspan=2), *num.row(7)])
-    results[0].insert(0, Cell("三、本年度办理结果", "stub", rowspan=len(results)))
-    rows += results
-    rows.append([Cell("四、结转下年度继续办理", "stub", colspan=3), *num.row(7)])
-    return Table("applications", 10, tuple(tuple(r) for r in rows), header_rows=3,
-                 widths=(1, 1.2, 3.2, 1, 1, 1, 1, 1, 1, 1))
-
-
-def reviews_table() -> Table:
-    """15 columns, 3 header rows, one data row: like the statutory 复议/诉讼 table."""
-    five = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-    return Table(
-        "reviews",
-        15,
-        (
-            (Cell("行政复议", "header", colspan=5), Cell("行政诉讼", "header", colspan=10)),
-            (*(Cell(t, "header", rowspan=2) for t in five),
-             Cell("未经复议直接起诉", "header", colspan=5),
-             Cell("复议后起诉", "header", colspan=5)),
-            tuple(Cell(t, "header") for t in five * 2),
-            tuple(Numbers(2000).row(15)),
-        ),
-        header_rows=3,
-    )
-
-
-def proactive_table() -> Table:
-    """A blocks table: caption rows across all columns, single values with colspan=3."""
-
-    def caption(text: str) -> tuple[Cell, ...]:
-        return (Cell(text, "caption", colspan=4),)
-
-    def header(*texts: str) -> tuple[Cell, ...]:
-        *first, last = texts
-        return (*(Cell(t, "header") for t in first), Cell(last, "header", colspan=5 - len(texts)))
-
-    return Table(
-        "proactive",
-        4,
-        (
-            caption("第二十条第（一）项"),
-            header("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
-            (Cell("规章", "stub"), Cell("/"), Cell("/"), Cell("/")),
-            (Cell("行政规范性文件", "stub"), Cell("3001"), Cell("3002"), Cell("3003")),
-            caption("第二十条第（五）项"),
-            header("信息内容", "本年处理决定数量"),
-            (Cell("行政许可", "stub"), Cell("3004", colspan=3)),
-            caption("第二十条第（六）项"),
-            header("信息内容", "本年处理决定数量"),
-            (Cell("行政处罚", "stub"), Cell("3005", colspan=3)),
-            (Cell("行政强制", "stub"), Cell("3006", colspan=3)),
-            caption("第二十条第（八）项"),
-            header("信息内容", "本年收费金额（单位：万元）"),
-            (Cell("行政事业性收费", "stub"), Cell("0.25", colspan=3)),
-        ),
-        widths=(2, 1, 1, 1),
-        title="（一）主动公开政府信息情况表",
-    )
-
-
-def indicator_table() -> Table:
-    """An indicator table: indented stub labels and unit cells."""
-    return Table(
-        "indicators",
-        3,
-        (
-            (Cell("指标", "header"), Cell("单位", "header"), Cell("数量", "header")),
-            (Cell("主动公开信息", "stub"), Cell("条", "unit"), Cell("4001")),
-            (Cell("其中：政策解读", "stub", indent=1), Cell("条", "unit"), Cell("4002")),
-            (Cell("图解", "stub", indent=2), Cell("——", "unit"), Cell("4003")),
-        ),
-        header_rows=1,
-        widths=(4, 1, 1),
-    )
-
-
 def sample_document(**changes: object) -> Document:
     fields: dict[str, object] = dict(
         title=("舟山市定海区政务服务办公室", "2022年政府信息公开工作年度报告"),
@@ -167,7 +46,7 @@ def sample_document(**changes: object) -> Document:
             Paragraph("2022年，我办主动公开政府信息1234条，其中通过门户网站公开567条，"
                       "通过政务新媒体公开89条。"),
             Heading(1, "二、主动公开政府信息情况"),
-            proactive_table(),
+            proactive_table(title="（一）主动公开政府信息情况表"),
             indicator_table(),
             Heading(1, "三、收到和处理政府信息公开申请情况"),
             applications_table(),
@@ -196,7 +75,11 @@ def xml(data: bytes, name: str = "word/document.xml") -> etree._Element:
 
 
 def text_of(el: etree._Element) -> str:
-    return "".join(el.itertext())
+    """The text of a paragraph, or of the paragraphs inside a cell, with breaks as ``\n``."""
+    paras = [el] if el.tag == f"{Q}p" else el.findall(".//w:p", NS)
+    if not paras:
+        return "".join(el.itertext())
+    return "\n".join(para_text(p) for p in paras)
 
 
 def body_paragraphs(root: etree._Element) -> list[etree._Element]:
@@ -361,35 +244,8 @@ def test_malformed_table_fails_in_the_model() -> None:
         render(sample_document(blocks=(bad,)))
 
 
-@st.composite
-def tiled_tables(draw: st.DrawFn) -> Table:
-    """Random rectangles that tile a small grid, listed HTML-style by starting row."""
-    height = draw(st.integers(1, 6))
-    width = draw(st.integers(1, 6))
-    taken = [[False] * width for _ in range(height)]
-    rows: list[list[Cell]] = [[] for _ in range(height)]
-    n = 0
-    for r in range(height):
-        for c in range(width):
-            if taken[r][c]:
-                continue
-            max_w = 1
-            while c + max_w < width and not taken[r][c + max_w]:
-                max_w += 1
-            w = draw(st.integers(1, max_w))
-            h = draw(st.integers(1, height - r))
-            for dr in range(h):
-                for dc in range(w):
-                    taken[r + dr][c + dc] = True
-            role = draw(st.sampled_from(["value", "header", "stub", "caption", "corner", "unit"]))
-            rows[r].append(Cell(f"c{n}&<'\"", role, rowspan=h, colspan=w))
-            n += 1
-    header = draw(st.integers(0, height))
-    return Table("random", width, tuple(tuple(r) for r in rows), header_rows=header)
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tiled_tables())
+@given(tiling_tables())
 def test_random_tilings_round_trip(table: Table) -> None:
     doc = sample_document(blocks=(Paragraph("前言"), table))
     tbl = xml(render(doc)).find("w:body/w:tbl", NS)
@@ -432,7 +288,7 @@ def test_block_styles_and_title_lines() -> None:
     doc = sample_document()
     paragraphs = body_paragraphs(xml(render(doc)))
     styled = [(style_of(p), text_of(p)) for p in paragraphs if text_of(p)]
-    assert styled[0] == ("GxTitle", "".join(doc.title))
+    assert styled[0] == ("GxTitle", "\n".join(doc.title))
     title = paragraphs[[style_of(p) for p in paragraphs].index("GxTitle")]
     assert len(title.findall(".//w:br", NS)) == len(doc.title) - 1
     assert ("GxHeading1", "一、总体情况") in styled
@@ -607,7 +463,7 @@ def test_user_template_gets_missing_styles(tmp_path: Path) -> None:
     paragraphs = body_paragraphs(root)
     texts = [text_of(p) for p in paragraphs]
     assert texts[0] == f"{AGENCY}的报告"
-    assert "草稿" in texts and "".join(sample_document().title) in texts  # generated
+    assert "草稿" in texts and "\n".join(sample_document().title) in texts  # generated
     assert [text_of(p) for p in paragraphs if style_of(p) == "GxSignature"][-1] == "2023年1月18日"
     styles = xml(data, "word/styles.xml")
     for sid in writer.STYLE_IDS:
@@ -622,9 +478,9 @@ def test_user_template_with_paragraph_tag(tmp_path: Path) -> None:
     root = xml(render(sample_document(), path))
     assert len(root.findall("w:body/w:tbl", NS)) == 4
     paragraphs = body_paragraphs(root)
-    assert text_of(paragraphs[0]) == "".join(sample_document().title)
+    assert text_of(paragraphs[0]) == "\n".join(sample_document().title)
     assert style_of(paragraphs[0]) == "GxTitle"
-    assert [text_of(p) for p in paragraphs].count("".join(sample_document().title)) == 1
+    assert [text_of(p) for p in paragraphs].count("\n".join(sample_document().title)) == 1
     assert not (root.find("w:body", NS).text or "").strip()
     assert all(not (el.tail or "").strip() for el in root.find("w:body", NS))
 

@@ -13,15 +13,8 @@ import pypandoc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_writer_html import (
-    ParsedTable,
-    applications_table,
-    assert_same_table,
-    documents,
-    parse,
-    sample_document,
-    tricky_document,
-)
+from samples import applications_table, documents, sample_document, tricky_document
+from test_writer_html import ParsedTable, assert_same_table, parse
 
 from gxgen.document import Cell, Document, Heading, Paragraph, Table
 from gxgen.writers import markdown

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 from hypothesis import given, settings
-from test_writer_html import documents, sample_document, tricky_document
+from samples import documents, sample_document, tricky_document
 
 from gxgen.document import Cell, Document, Paragraph, Table
 from gxgen.writers import pandoc
