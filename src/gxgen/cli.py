@@ -104,7 +104,9 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
 
 FORMAT_HELP = (
     "docx、html、md（Markdown）、all（以上三种）；"
-    "经 pandoc：odt、txt（纯文本，供不接受标记的 CMS 表单）。可重复。"
+    "经 pandoc：odt（LibreOffice/WPS，保留合并单元格）、"
+    "txt（纯文本网格表，供不接受标记的 CMS 表单）。"
+    "其他 pandoc 格式（rtf、epub、纯文本简单表等）会丢失合并单元格或拆散表格，故不提供。可重复。"
 )
 
 
