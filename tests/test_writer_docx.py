@@ -578,3 +578,15 @@ def test_bundled_template_is_reproducible() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.build() == writer.default_template().read_bytes()
+
+
+def test_traditional_documents_use_gbk_fonts() -> None:
+    """仿宋_GB2312 has no traditional glyphs: a traditional copy's styles name 仿宋 etc."""
+    simplified = sample_document()
+    traditional = sample_document(lang="zh-Hant")
+    styles_s = parts(render(simplified))["word/styles.xml"].decode("utf-8")
+    styles_t = parts(render(traditional))["word/styles.xml"].decode("utf-8")
+    assert 'w:eastAsia="仿宋_GB2312"' in styles_s and 'w:eastAsia="方正小标宋简体"' in styles_s
+    assert "GB2312" not in styles_t and "方正小标宋简体" not in styles_t
+    assert 'w:eastAsia="仿宋"' in styles_t and 'w:eastAsia="楷体"' in styles_t
+    assert 'w:eastAsia="方正小标宋_GBK"' in styles_t and 'w:eastAsia="黑体"' in styles_t

@@ -86,6 +86,15 @@ _HEADING_ROLES = frozenset(("caption", "corner", "header"))
 
 _WORD_LANG = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "zh-TW": "zh-TW", "zh-HK": "zh-HK"}
 
+TRADITIONAL_FONTS = {
+    "fangsong": ("仿宋_GB2312", "仿宋"),
+    "kaiti": ("楷体_GB2312", "楷体"),
+    "xiaobiaosong": ("方正小标宋简体", "方正小标宋_GBK"),
+}
+"""GB/T 9704's fonts as usually installed cover only GB2312, which has no traditional
+characters: Word would patch every traditional glyph from another font. A traditional
+document's styles get the GBK cut of the same face instead (slot name → (GB2312, GBK))."""
+
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _ZIP_LEVEL = 6
 _FIXED_TIMESTAMP = "2000-01-01T00:00:00Z"
@@ -438,6 +447,9 @@ class _Values:
             return _esc(str(doc.meta.get("year", "")))
         if name == "lang":
             return _WORD_LANG.get(doc.lang, "zh-TW" if doc.lang.startswith("zh-Hant") else "zh-CN")
+        if name in TRADITIONAL_FONTS:
+            simplified, traditional = TRADITIONAL_FONTS[name]
+            return _esc(simplified if doc.lang == "zh-Hans" else traditional)
         raise DocxTemplateError(f"占位符 {{{{ {name} }}}} 不能用在这里")
 
 
@@ -722,6 +734,11 @@ def _set_lang_slot(root: etree._Element) -> None:
     if lang is None:
         lang = etree.SubElement(rpr, f"{_W}lang")
     lang.set(f"{_W}eastAsia", _MARK.format(kind="I", name="lang"))
+    slots = {simplified: name for name, (simplified, _) in TRADITIONAL_FONTS.items()}
+    for fonts in root.iter(f"{_W}rFonts"):
+        slot = slots.get(fonts.get(f"{_W}eastAsia", ""))
+        if slot:
+            fonts.set(f"{_W}eastAsia", _MARK.format(kind="I", name=slot))
 
 
 # --------------------------------------------------------------------------- properties
