@@ -105,3 +105,23 @@ def test_deterministic(text_2021: str) -> None:
 def test_bad_options_exit_2(args: list[str]) -> None:
     result = CliRunner().invoke(cli, ["init", *args])
     assert result.exit_code == 2 and result.stdout == ""
+
+
+def test_init_with_an_extension_scaffolds_its_tables(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from gxgen.check import check_file
+    from gxgen.cli import cli
+
+    result = CliRunner().invoke(cli, ["init", "--agency", "某局", "--year", "2020",
+                                      "--extension", "zhejiang"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "2020.yaml"
+    path.write_text(result.output, "utf-8")
+    assert 'extensions: ["zhejiang"]' in result.output
+    checked = check_file(path)
+    assert checked.ok and {f.rule for f in checked.findings} == {"C-EMPTY"}
+    assert {"channels", "organization"} <= set(checked.facts.edition.tables)
+    bad = CliRunner().invoke(cli, ["init", "--agency", "某局", "--year", "2020",
+                                   "--extension", "nosuch"])
+    assert bad.exit_code == 2 and "zhejiang" in bad.output

@@ -178,22 +178,29 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
 @click.option("--year", required=True, type=click.IntRange(2008, 2100), help="报告年度.")
 @click.option("--edition", "edition_id", default=None,
               help="格式版本 2021 或 2019（默认按年度选择）.")
-def init(agency: str, year: int, edition_id: str | None) -> None:
+@EXTENSION
+@LANG
+def init(agency: str, year: int, edition_id: str | None, extensions: tuple[str, ...],
+         lang: str | None) -> None:
     """写出带中文注释的事实文件模板（输出到标准输出）."""
     from gxgen import editions
+    from gxgen import extensions as ext
     from gxgen.scaffold import scaffold
 
     if edition_id is None:
-        edition_id = next(
-            (e for e in editions.available()
-             if editions.load(e).first_year <= year
-             and (editions.load(e).last_year is None or year <= editions.load(e).last_year)),
-            editions.available()[0],
-        )
-    if edition_id not in editions.available():
+        chosen = editions.for_year(year) or editions.load(editions.available()[0])
+    elif edition_id in editions.available():
+        chosen = editions.load(edition_id)
+    else:
         raise click.BadParameter(f"应为 {' 或 '.join(editions.available())}",
                                  param_hint="--edition")
-    click.echo(scaffold(editions.load(edition_id), agency, year), nl=False)
+    if extensions:
+        extended, problems = ext.extend(chosen, [ext.Ref(e, Path.cwd()) for e in extensions])
+        if extended is None:
+            print_findings(problems, lang_of(lang))
+            sys.exit(2)
+        chosen = extended
+    click.echo(scaffold(chosen, agency, year), nl=False)
 
 
 @cli.command("schema")

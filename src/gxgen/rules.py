@@ -258,16 +258,12 @@ def dates(facts: Facts) -> list[Finding]:
 
 def edition_year(facts: Facts) -> list[Finding]:
     """A 2021-or-later report on the 2019 trial format, or the reverse."""
-    ed = facts.edition
-    year = facts.year
-    if ed.first_year <= year and (ed.last_year is None or year <= ed.last_year):
+    ed, year = facts.edition, facts.year
+    other = editions.for_year(year)
+    if ed.covers(year) or other is None:
         return []
-    for other_id in editions.available():
-        other = editions.load(other_id)
-        if other.first_year <= year and (other.last_year is None or year <= other.last_year):
-            return [_field_finding(facts, "edition", "E-YEAR", "edition_year", year=year,
-                                   expected=other.id, notice=other.notice, edition=ed.id)]
-    return []
+    return [_field_finding(facts, "edition", "E-YEAR", "edition_year", year=year,
+                           expected=other.id, notice=other.notice, edition=ed.id)]
 
 
 def cross_year(facts: Facts, previous: Facts) -> list[Finding]:

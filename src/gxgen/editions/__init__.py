@@ -300,6 +300,10 @@ class Edition:
     extensions: tuple[str, ...] = ()
     """Names of the extension-table files applied to this edition (``zhejiang``)."""
 
+    def covers(self, year: int) -> bool:
+        """Whether this is the format for a report on ``year``."""
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
     def numbered(self) -> list[tuple[str, Section]]:
         """Sections with their numbers (``一、`` …), which shift when a block is inserted."""
         return [(NUMERALS[i] + "、", s) for i, s in enumerate(self.sections)]
@@ -510,6 +514,11 @@ def load(edition_id: str) -> Edition:
         tables={k: table_from_data(k, v) for k, v in data["tables"].items()},
         common=common(),
     )
+
+
+def for_year(year: int) -> Edition | None:
+    """The built-in edition a report on ``year`` should use."""
+    return next((load(e) for e in available() if load(e).covers(year)), None)
 
 
 def available() -> list[str]:
