@@ -293,19 +293,6 @@ def _file_hash(path: Path) -> str:
         return "absent"
 
 
-def _write(path: Path, data: bytes) -> bool:
-    """Write unless the file already holds exactly ``data``. True when written."""
-    from gxgen.render import write_atomic
-
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomic(path, data)
-    return True
-
-
 def render_job(job: Job, key: str) -> Outcome:
     """Check one file and, when it has no errors, render and write all its outputs."""
     from gxgen import render
@@ -340,7 +327,7 @@ def render_job(job: Job, key: str) -> Outcome:
                 "size": len(output.data),
             })
         for output in plan.outputs:
-            written += _write(output.path, output.data)
+            written += render.write_changed(output.path, output.data)
         outcome.outputs = records
         outcome.written = written
     except OutsideOutput as exc:
@@ -533,6 +520,8 @@ def run(paths: Sequence[str | Path], out: str | Path, formats: Sequence[str],
     ``progress`` is called with the number of reports just finished; ``on_plan`` once with
     (reports to render, reports skipped as unchanged) before rendering starts.
     """
+    from gxgen.render import write_changed
+
     out_path = Path(out)
     settings = Settings(out=str(out_path.resolve()), formats=tuple(formats),
                         variants=tuple(variants),
@@ -564,7 +553,7 @@ def run(paths: Sequence[str | Path], out: str | Path, formats: Sequence[str],
     for name, data in ((MANIFEST, dump_manifest(outcomes)),
                        (INDEX_HTML, index_html(outcomes, settings)),
                        (INDEX_MD, index_md(outcomes, settings))):
-        result.index_written |= _write(out_path / name, data)
+        result.index_written |= write_changed(out_path / name, data)
     return result
 
 

@@ -30,6 +30,7 @@ from gxgen import loader
 from gxgen.editions import Edition, Node, Section, TableSpec, table_from_data
 from gxgen.findings import Finding
 from gxgen.loader import Marks, PathKey
+from gxgen.schema import TYPE_NAMES, show
 
 RULE = "extension"
 SUFFIXES = (".yaml", ".yml")
@@ -150,23 +151,6 @@ def _where(path: PathKey) -> str:
     return ".".join(parts) or "文件顶层"
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "空"
-    if isinstance(value, str):
-        return f"“{value}”"
-    if isinstance(value, dict):
-        return "映射"
-    if isinstance(value, list):
-        return "列表"
-    return str(value)
-
-
-_TYPES = {"string": ("文字", "text"), "object": ("“键: 值”映射", "a mapping"),
-          "array": ("列表", "a list"), "integer": ("整数", "an integer"),
-          "number": ("数字", "a number"), "boolean": ("true 或 false", "true or false")}
 _PATTERNS = {
     "^[a-z][a-z0-9_]*$": ("小写英文字母开头、只含小写字母数字和下划线的键（如 staff_total）",
                           "a key of lower-case letters, digits and _ (e.g. staff_total)"),
@@ -234,16 +218,16 @@ class _Problems:
             missing = error.message.split("'")[1] if "'" in error.message else error.message
             self.add(path, f"缺少必填项 {missing}", f"missing required key {missing}")
             return
-        shown = _show(value)
+        shown = show(value)
         if kind in ("enum", "const"):
             choices = schema.get("enum") or [schema.get("const")]
-            names = "、".join(_show(c).strip("“”") for c in choices)
+            names = "、".join(show(c).strip("“”") for c in choices)
             self.add(path, f"应为以下之一：{names}，实际为 {shown}",
                      f"expected one of {', '.join(map(str, choices))}, got {shown}")
         elif kind == "type":
             types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-            zh = "或".join(_TYPES.get(t, (t, t))[0] for t in types)
-            en = " or ".join(_TYPES.get(t, (t, t))[1] for t in types)
+            zh = "或".join(TYPE_NAMES.get(t, (t, t))[0] for t in types)
+            en = " or ".join(TYPE_NAMES.get(t, (t, t))[1] for t in types)
             self.add(path, f"应为{zh}，实际为 {shown}", f"expected {en}, got {shown}")
         elif kind == "pattern":
             zh, en = _PATTERNS.get(schema["pattern"], (schema["pattern"], schema["pattern"]))

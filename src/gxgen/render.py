@@ -146,13 +146,19 @@ def _umask() -> int:
     return mask
 
 
-def write_all(outputs: Iterable[Output]) -> list[Path]:
-    written = []
+def write_changed(path: Path, data: bytes) -> bool:
+    """Write unless the file already holds exactly ``data`` (its time stays as it is, so
+    tools watching the folder see no change). True when written."""
+    try:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+def write_all(outputs: list[Output]) -> list[Path]:
     for output in outputs:
-        if output.path.is_file() and output.path.stat().st_size == len(output.data) \
-                and output.path.read_bytes() == output.data:
-            written.append(output.path)
-            continue
-        write_atomic(output.path, output.data)
-        written.append(output.path)
-    return written
+        write_changed(output.path, output.data)
+    return [output.path for output in outputs]

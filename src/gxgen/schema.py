@@ -422,15 +422,22 @@ def _list_cell(edition: Edition, path: PathKey):
     return candidates[index] if 0 <= index < len(candidates) else None
 
 
+TYPE_NAMES: dict[str, tuple[str, str]] = {
+    "string": ("文字", "text"), "object": ("“键: 值”映射", "a mapping"),
+    "array": ("列表", "a list"), "integer": ("整数", "an integer"),
+    "number": ("数字", "a number"), "boolean": ("true 或 false", "true or false"),
+    "null": ("空", "empty"),
+}
+"""JSON Schema types as messages name them (Chinese, English)."""
+
+
 def _expected(schema: dict[str, Any]) -> tuple[str, str]:
     kinds = schema.get("type")
     if "anyOf" in schema and kinds is None:
         kinds = [s.get("type") for s in schema["anyOf"] if s.get("type")]
     if isinstance(kinds, str):
         kinds = [kinds]
-    names = {"string": ("文字", "text"), "object": ("“键: 值”映射", "a mapping"),
-             "array": ("列表", "a list"), "integer": ("整数", "an integer"),
-             "number": ("数字", "a number"), "null": ("空", "empty")}
+    names = TYPE_NAMES
     if "enum" in schema:
         choices = "、".join(str(c) for c in schema["enum"])
         return f"以下之一：{choices}", f"one of {choices}"
