@@ -131,8 +131,7 @@ def _record(facts: Facts, record: str, narrative: str | None, conv: Converter) -
     phrases = facts.edition.phrases
     out: list[Block] = []
     fields = facts.edition.record_fields(record)
-    base = next(p.rsplit(".", 1)[0] for p in facts.edition.record_cells()
-                if p.rsplit(".", 2)[-2] == record)
+    base = facts.edition.record_path(record)
     if any(f"{base}.{f.key}" in facts.typed for f in fields):
         values = {f.key: format_value(facts.value(f"{base}.{f.key}")) for f in fields}
         if all(facts.number(f"{base}.{f.key}") == 0 for f in fields):

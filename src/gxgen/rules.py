@@ -200,8 +200,8 @@ def content(facts: Facts) -> list[Finding]:
         elif section.required:
             out += _empty_items(facts, section.narrative, where)
         if section.record:
-            typed = any(p.startswith(section.narrative.rsplit(".", 1)[0] + "." + section.record)
-                        for p in facts.typed)
+            prefix = facts.edition.record_path(section.record) + "."
+            typed = any(p.startswith(prefix) for p in facts.typed)
             if not typed and not any(k in text for k in rules["fees_keywords"]):
                 out.append(_field_finding(facts, section.narrative, "C-FEES", "fees_silent",
                                           where=where))

@@ -341,7 +341,7 @@ class Edition:
         for section in self.sections:
             if not section.record:
                 continue
-            base = _record_path(self.common, section.record)
+            base = self.record_path(section.record)
             for fld in self.record_fields(section.record):
                 path = f"{base}.{fld.key}"
                 out[path] = CellSpec(
@@ -349,6 +349,10 @@ class Edition:
                     row_label=self.field_label(base), col_label=fld.label,
                 )
         return out
+
+    def record_path(self, name: str) -> str:
+        """Where a record sits in the facts (``other_matters.processing_fees``)."""
+        return _record_path(self.common, name)
 
     def record_fields(self, name: str) -> tuple[Field, ...]:
         return tuple(Field(**f) for f in self.common["records"][name]["fields"])
