@@ -16,6 +16,7 @@ from pathlib import Path
 from gxgen.editions import Edition, Node
 from gxgen.facts import Facts, Value
 from gxgen.messages import render
+from gxgen.model import format_value
 
 FIELDS = ("edition", "agency", "agency_type", "year", "date", "title", "signature")
 """The top-level facts that are not figures but still change the printed report."""
@@ -121,13 +122,10 @@ def compare(old: Facts, new: Facts, old_name: str | None = None,
 
 
 def show(value: Value | str | None, lang: str) -> str:
+    """A figure as the report prints it; a cell the other edition lacks as absent."""
     if value is None:
         return "（无此项）" if lang != "en" else "(absent)"
-    if value == "na":
-        return "/"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+    return format_value(value)
 
 
 def delta(old: Value | str | None, new: Value | str | None) -> str | None:
