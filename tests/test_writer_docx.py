@@ -22,7 +22,7 @@ from samples import (
 
 from gxgen.document import Cell, Document, Heading, Paragraph, Signature, Table
 from gxgen.writers import docx as writer
-from gxgen.writers.docx import DocxTemplateError, render, signature_indents
+from gxgen.writers.docx import DocxTemplateError, render
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -362,6 +362,10 @@ def test_no_rsids_or_stray_markers() -> None:
 
 
 # --------------------------------------------------------------------------- 落款 and draft
+
+
+def signature_indents(agency: str, date: str | None) -> tuple[float, float | None]:
+    return Signature(agency, date).indents()
 
 
 def test_signature_indents_follow_gbt_9704() -> None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from samples import documents, sample_document, tricky_document
 
-from gxgen.document import Cell, Document, Paragraph, Table
+from gxgen.document import Cell, Document, Paragraph, Signature, Table
 from gxgen.writers import pandoc
 
 NS = {
@@ -223,8 +223,8 @@ def test_odt_text_order_and_escaping() -> None:
 
 
 def test_signature_indents_follow_gb9704() -> None:
-    assert pandoc.signature_indents("舟山市定海区政务服务办公室", "2023年1月18日") == (2, 6.5)
-    name, date = pandoc.signature_indents("某局", "2023年12月18日")
+    assert Signature("舟山市定海区政务服务办公室", "2023年1月18日").indents() == (2, 6.5)
+    name, date = Signature("某局", "2023年12月18日").indents()
     assert (name, date) == (9, 2)
 
 

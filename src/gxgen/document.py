@@ -130,6 +130,27 @@ class Signature:
     date: str | None = None
     """Already formatted, e.g. ``2023年1月18日``."""
 
+    def indents(self) -> tuple[float, float | None]:
+        """Right indents, in characters, of the name and the date (GB/T 9704 7.3.5.2).
+
+        The name is set 2 characters from the right; the date's first character sits 2
+        characters right of the name's first one. When that would bring the date closer than
+        2 characters to the margin (a long date), the date keeps 2 and the name moves left.
+        """
+        if self.date is None:
+            return 2.0, None
+        name_w, date_w = text_width(self.agency), text_width(self.date)
+        date_right = max(2.0, name_w - date_w)
+        return date_right + date_w + 2.0 - name_w, date_right
+
+
+def text_width(text: str) -> float:
+    """Width in ideographs as the body type sets it: ASCII (Times New Roman digits and
+    letters) half a character, anything else one; a text on several lines is as wide as its
+    widest line."""
+    return max((sum(0.5 if ch.isascii() else 1.0 for ch in line) for line in text.split("\n")),
+               default=0.0)
+
 
 @dataclass(frozen=True)
 class Document:

@@ -175,11 +175,6 @@ def _para(style: str, text: str, extra_ppr: str = "") -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{_run(text)}</w:p>'
 
 
-def _width_units(text: str) -> float:
-    """Width in characters: ASCII (Times New Roman digits) counts as half a character."""
-    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
-
-
 # --------------------------------------------------------------------------- body XML
 
 
@@ -297,27 +292,13 @@ def body_xml(
     return "".join(out)
 
 
-def signature_indents(agency: str, date: str | None) -> tuple[float, float | None]:
-    """Right indents in characters of the 署名 and the 成文日期 (GB/T 9704 7.3.5.2).
-
-    The name is set 2 characters from the right; the date's first character sits 2
-    characters right of the name's first one. When that would bring the date closer than
-    2 characters to the margin (a long date), the date keeps 2 and the name moves left.
-    """
-    if date is None:
-        return 2.0, None
-    name_w, date_w = _width_units(agency), _width_units(date)
-    date_right = max(2.0, name_w - date_w)
-    return date_right + date_w + 2.0 - name_w, date_right
-
-
 def _indent_right(chars: float) -> str:
     return f'<w:ind w:right="{round(chars * _BODY_CHAR)}" w:rightChars="{round(chars * 100)}"/>'
 
 
 def signature_xml(sig: Signature, styles: dict[str, str]) -> str:
     """One empty line, the agency name, then the date (GB/T 9704 7.3.5.2, without seal)."""
-    name_right, date_right = signature_indents(sig.agency, sig.date)
+    name_right, date_right = sig.indents()
     style = styles["GxSignature"]
     out = [_para(styles["GxBody"], "", "<w:keepNext/>")]
     out.append(_para(style, sig.agency, "<w:keepNext/>" + _indent_right(name_right)))

@@ -14,7 +14,6 @@ import os
 import re
 import tempfile
 import threading
-import unicodedata
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -126,24 +125,6 @@ def _table(table: Table, widths: bool) -> Json:
     }
 
 
-def _width(text: str) -> float:
-    """Width in ideographs: wide characters count 1, the rest 1/2."""
-    return sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
-
-
-def signature_indents(agency: str, date: str | None) -> tuple[float, float]:
-    """Right indents (in characters) of 署名 and 日期 without seal, GB/T 9704 7.3.5.2.
-
-    The name is set 2 characters from the right and the date one line below, its first
-    character 2 characters right of the name's; a date longer than that is set 2 characters
-    from the right and the name moves left instead.
-    """
-    name = max((_width(line) for line in agency.split("\n")), default=0)
-    when = _width(date) if date else 0
-    block = max(name, when + 2)
-    return 2 + block - name, block - when
-
-
 def build_ast(doc: Document, fmt: str) -> Json:
     """The pandoc JSON AST for ``doc``; ``fmt`` decides what is metadata and what is text."""
     meta: Json = {"lang": {"t": "MetaString", "c": doc.lang}}
@@ -201,9 +182,8 @@ def _odt_styles(doc: Document, has_title: bool) -> str:
 
     ``Title`` is among them: LibreOffice knows it built in, other ODF readers need it defined.
     """
-    name, date = (
-        signature_indents(doc.signature.agency, doc.signature.date) if doc.signature else (2, 0)
-    )
+    name, date = doc.signature.indents() if doc.signature else (2.0, 0.0)
+    date = date or 0.0
 
     def paragraph(style: str, parent: str, props: str, text: str = "") -> str:
         return (
