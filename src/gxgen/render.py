@@ -158,7 +158,49 @@ def write_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+TEMP_PREFIX = ".gxgen-"
+TEMP_SUFFIX = ".tmp"
+"""Temporary files are named ``.gxgen-<name>.<random>.tmp`` beside their target, so a run
+killed between writing and renaming leaves files the next run can recognise and remove."""
+
+
 def write_all(outputs: list[Output]) -> list[Path]:
-    for output in outputs:
-        write_changed(output.path, output.data)
+    """All or nothing: every output that changed is first written to a temporary file beside
+    its target; only when all of them are written are they renamed into place. A failure
+    (disk full, a killed process) leaves every previous file as it was."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for output in outputs:
+            if _unchanged(output.path, output.data):
+                continue
+            staged.append((_stage(output.path, output.data), output.path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
     return [output.path for output in outputs]
+
+
+def _unchanged(path: Path, data: bytes) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a temporary file beside ``path`` with the mode ``path`` will have."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX,
+                               dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, mode)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
