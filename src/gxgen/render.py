@@ -169,9 +169,10 @@ def write_all(outputs: list[Output]) -> list[Path]:
     its target; only when all of them are written are they renamed into place. A failure
     (disk full, a killed process) leaves every previous file as it was."""
     staged: list[tuple[str, Path]] = []
+    streams = [o for o in outputs if o.path.exists() and not o.path.is_file()]
     try:
         for output in outputs:
-            if _unchanged(output.path, output.data):
+            if output in streams or _unchanged(output.path, output.data):
                 continue
             staged.append((_stage(output.path, output.data), output.path))
         for tmp, path in staged:
@@ -180,6 +181,8 @@ def write_all(outputs: list[Output]) -> list[Path]:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
         raise
+    for output in streams:
+        write_atomic(output.path, output.data)
     return [output.path for output in outputs]
 
 
