@@ -120,12 +120,14 @@ def test_previous_of_the_wrong_year(tmp_path: Path) -> None:
     assert f.message("zh") == f"上年度文件 {wrong} 的年度是 2020，应为 2021"
 
 
-def test_broken_file_is_not_compared(tmp_path: Path) -> None:
+def test_broken_file_is_still_compared_on_its_valid_cells(tmp_path: Path) -> None:
+    """Issue 9: a schema error no longer hides the cross-year check of the valid cells."""
     write(tmp_path / "2021.yaml", carry_broken(last_year()))
     data = facts_2021()
     data["applications"]["new"] = "many"
     result = check_file(write(tmp_path / "2022.yaml", data))
-    assert rules_of(result) == ["schema"] and result.facts is None and not result.ok
+    assert rules_of(result) == ["schema", "X-CARRY"] and result.facts is None and not result.ok
+    assert result.partial is not None
 
 
 @pytest.mark.parametrize("content", [

@@ -2,7 +2,7 @@
 
 Text output, one line each on stdout::
 
-    file:line:col  RULE-ID  message
+    file:line:col  错误|警告  RULE-ID  message     (error|warning with --lang en)
 
 and a summary on stderr. ``--format json`` prints one document (the contract below) and
 nothing else. Exit 0: no errors (warnings allowed); 1: errors; 2: a file could not be read,
@@ -26,7 +26,8 @@ from conftest import dump, facts_2021, where, write
 from gxgen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-LINE = re.compile(r"^(?P<file>.+?)(:(?P<line>\d+)(:(?P<col>\d+))?)?  (?P<rule>[A-Za-z0-9-]+)  "
+LINE = re.compile(r"^(?P<file>.+?)(:(?P<line>\d+)(:(?P<col>\d+))?)?  "
+                  r"(?P<severity>错误|警告|提示|error|warning|note)  (?P<rule>[A-Za-z0-9-]+)  "
                   r"(?P<message>.+)$")
 
 JSON_DOCUMENT = {"version", "errors", "warnings", "findings"}
@@ -199,7 +200,8 @@ def test_every_finding_of_a_messy_file_is_one_parsable_line(tmp_path: Path) -> N
     path = write(tmp_path / "2022.yaml", data)
     result = validate(str(path))
     assert result.exit_code == 1
-    assert [f["rule"] for f in lines(result)] == ["schema"]
+    assert [(f["severity"], f["rule"]) for f in lines(result)] == [
+        ("警告", "D-LATE"), ("警告", "C-EMPTY"), ("错误", "schema")]
 
 
 BAD_INPUTS: dict[str, bytes] = {

@@ -1,7 +1,9 @@
 """The checking half of the pipeline: file → loaded → schema → facts → rules.
 
 ``check_file`` never raises for bad input: whatever is wrong with the file comes back as
-findings, so the CLI and ``batch`` can report it in one line and go on.
+findings, so the CLI and ``batch`` can report it in one line and go on. Schema errors do not
+hide the rest: the rules run on the cells that are valid (``Checked.partial``), though such a
+file is never rendered.
 """
 
 from __future__ import annotations
@@ -22,9 +24,18 @@ from gxgen.findings import Finding, has_errors, sort_key
 class Checked:
     file: str
     facts: Facts | None
+    """The facts of a schema-valid file: what render, rollup and diff use."""
     findings: list[Finding] = field(default_factory=list)
     previous: str | None = None
     """The last-year file used for the cross-year checks, if any."""
+    partial: Facts | None = None
+    """A file with schema errors: its valid parts, the rest unknown. The rules run on it;
+    nothing is rendered from it."""
+
+    @property
+    def readable(self) -> Facts | None:
+        """What the rules can check: the facts, or the valid parts of a file with errors."""
+        return self.facts if self.facts is not None else self.partial
 
     @property
     def ok(self) -> bool:
@@ -65,12 +76,11 @@ def check_loaded(loaded: loader.Loaded, extra: Sequence[str | Path] = (),
     findings += problems
     if edition is None:
         return Checked(loaded.file, None, findings)
-    problems = schema.validate(loaded, edition)
-    findings += problems
+    problems, unusable = schema.problems(loaded, edition)
+    facts, notes = facts_mod.build(loaded, edition, unusable)
+    findings += problems + notes
     if problems:
-        return Checked(loaded.file, None, findings)
-    facts, problems = facts_mod.build(loaded, edition)
-    findings += problems
+        return Checked(loaded.file, None, findings, partial=facts)
     return Checked(loaded.file, facts, findings)
 
 
@@ -105,19 +115,20 @@ def check_file(path: str | Path, previous: str | Path | None = None,
     """Everything ``gxgen validate`` checks for one file, cross-year included. ``extra``:
     extension tables asked for on the command line (``--extension``)."""
     result = read(path, display, extra)
-    if result.facts is not None:
+    facts = result.readable
+    if facts is not None:
         prev_path: Path | None = Path(previous) if previous else None
-        if prev_path is None and find_previous:
+        if prev_path is None and find_previous and facts.usable("year"):
             prev_path = next(
-                (p for p in previous_candidates(Path(path), result.facts.year) if p.is_file()),
+                (p for p in previous_candidates(Path(path), facts.year) if p.is_file()),
                 None,
             )
         prev_facts = None
-        if prev_path is not None:
-            prev_facts, notes = _previous(result.facts, prev_path)
+        if prev_path is not None and facts.usable("year"):
+            prev_facts, notes = _previous(facts, prev_path)
             result.findings += notes
             result.previous = str(prev_path) if prev_facts else None
-        result.findings += rules.check(result.facts, prev_facts)
+        result.findings += rules.check(facts, prev_facts)
     result.findings.sort(key=sort_key)
     return result
 
@@ -129,14 +140,16 @@ def _previous(facts: Facts, path: Path) -> tuple[Facts | None, list[Finding]]:
         return [Finding("X-PREV", "warning", code, {"previous_file": str(path), **params},
                         facts.file, 1, 1)]
 
-    if prev.facts is None or has_errors(prev.findings):
-        first = next((f for f in prev.findings if f.severity == "error"), None)
-        where = f"第 {first.line} 行：" if first and first.line else ""
-        where_en = f"line {first.line}: " if first and first.line else ""
-        return None, note("previous_unusable",
-                          reason=where + first.message("zh") if first else "",
-                          reason_en=where_en + first.message("en") if first else "")
-    if prev.facts.year != facts.year - 1:
-        return None, note("previous_year_mismatch", found=prev.facts.year,
-                          expected=facts.year - 1)
-    return prev.facts, []
+    first = next((f for f in prev.findings if f.severity == "error"), None)
+    where = f"第 {first.line} 行：" if first and first.line else ""
+    where_en = f"line {first.line}: " if first and first.line else ""
+    reason = {"reason": where + first.message("zh") if first else "",
+              "reason_en": where_en + first.message("en") if first else ""}
+    last = prev.readable
+    if last is None or not last.usable("year"):
+        return None, note("previous_unusable", **reason)
+    if last.year != facts.year - 1:
+        return None, note("previous_year_mismatch", found=last.year, expected=facts.year - 1)
+    if first is not None:
+        return last, note("previous_partial", **reason)
+    return last, []

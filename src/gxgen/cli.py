@@ -141,7 +141,7 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
     """
     from gxgen import render as rendering
     from gxgen.check import check_file
-    from gxgen.variants import resolve
+    from gxgen.variants import MissingLabel, resolve
     from gxgen.writers import WriterError
 
     lang = lang_of(lang)
@@ -149,7 +149,7 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
     chosen_variants = resolve(variants)
     options = rendering.Options(template=template, fragment=fragment, md_tables=md_tables,
                                 draft=draft)
-    failed = False
+    failed = refused = False
     for name in files:
         result = check_file(name, previous if len(files) == 1 else None, extra=extensions)
         for f in result.findings:
@@ -168,9 +168,13 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
             failed = True
             say(f"{name}：{exc}", f"{name}: {exc}", lang)
             continue
+        except MissingLabel as exc:
+            refused = True
+            say(f"{name}：{exc.message('zh')}", f"{name}: {exc.message('en')}", lang)
+            continue
         for path in rendering.write_all(plan.outputs):
             click.echo(str(path))
-    sys.exit(1 if failed else 0)
+    sys.exit(2 if refused else 1 if failed else 0)
 
 
 @cli.command()

@@ -474,7 +474,11 @@ def apply(edition: Edition, ext: Extension, ref: Ref) -> tuple[Edition | None, l
         result = replace(result, tables=tables)
     if problems.findings:
         return None, problems.findings
-    return replace(result, extensions=(*edition.extensions, ref.text)), []
+    own = edition.own_labels
+    if is_path(ref.text):
+        own = own.union(*(t.labels() for _, t in ext.tables),
+                        (p.title for p in ext.placements if p.title), (t for _, t in ext.titles))
+    return replace(result, extensions=(*edition.extensions, ref.text), own_labels=own), []
 
 
 _APPLIED: dict[tuple[int, tuple[tuple[str, str], ...]], tuple[Edition, Edition]] = {}

@@ -4,12 +4,19 @@ Every statutory figure becomes one entry of a flat table keyed by its dotted pat
 (``applications.withheld.state_secret.natural``), whatever form the author used (a list of
 six numbers, a mapping by column key, a row left out). Totals the author left out are
 computed here; totals the author typed are kept, and ``rules`` checks them.
+
+A file with schema errors is built too, from its valid parts: each place the schema refused
+is cut out, the figures there (and totals that depend on them) are *unknown*, and a rule that
+needs an unknown figure does not run. So a reviewer sees every finding the valid cells allow
+at once; such facts are never rendered.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -43,7 +50,21 @@ class Facts:
     where: dict[str, PathKey] = field(default_factory=dict)
     """Where each typed figure sits in the YAML (for line numbers)."""
     values: dict[str, Value] = field(default_factory=dict)
-    """Every figure of the edition: typed, computed total, or 0 for a row left out."""
+    """Every known figure of the edition: typed, computed total, or 0 for a row left out."""
+    unknown: set[str] = field(default_factory=set)
+    """Figures that could not be read (a schema error there, or a total depending on one):
+    absent from ``values``."""
+    invalid: frozenset[str] = frozenset()
+    """Top-level fields with a schema error (``year``, ``overview``, a table key)."""
+
+    def known(self, *paths: str) -> bool:
+        """Whether every one of these figures was read (a rule needing one that was not is
+        skipped)."""
+        return all(p in self.values for p in paths)
+
+    def usable(self, key: str) -> bool:
+        """Whether a field (``year``, ``date``, ``other_matters.text``) passed the schema."""
+        return key.split(".")[0] not in self.invalid
 
     @property
     def agency(self) -> str:
@@ -149,24 +170,95 @@ def narrative_items(value: Any) -> list[Item]:
     return items
 
 
-def build(loaded: Loaded, edition: Edition) -> tuple[Facts, list[Finding]]:
-    """Normalise a schema-valid facts file. Returns the facts and any value findings
-    (dates that do not exist, amounts with too many decimals)."""
-    facts = Facts(loaded.file, edition, loaded.data, loaded.marks)
+def build(loaded: Loaded, edition: Edition,
+          unusable: Iterable[PathKey] = ()) -> tuple[Facts, list[Finding]]:
+    """Normalise a facts file. ``unusable``: the places the schema refused (see
+    ``schema.problems``), cut out and left unknown. Returns the facts and any value findings
+    (dates that do not exist, amounts with too many decimals, blank cells)."""
+    places = [p for p in unusable if p]
+    data, gone = _prune(loaded.data, places)
+    facts = Facts(loaded.file, edition, data, loaded.marks,
+                  invalid=frozenset(str(p[0]) for p in places))
     for section in edition.sections:
         for key in section.tables:
-            _read_table(facts, edition.tables[key], loaded.data.get(key) or {})
+            _read_table(facts, edition.tables[key], data.get(key) or {})
         if section.record:
             for path, spec in edition.record_cells().items():
                 if spec.table == section.record:
-                    raw = _dig(loaded.data, path.split("."))
+                    raw = _dig(data, path.split("."))
                     if raw is not _MISSING:
                         _typed(facts, path, raw, tuple(path.split(".")))
+    facts.unknown |= {p for p in edition.cells for g in gone
+                      if p == g or p.startswith(g + ".")}
     _derive(facts)
-    return facts, _value_findings(facts)
+    return facts, _value_findings(facts) + _blank_cells(loaded, edition, places)
 
 
 _MISSING = object()
+_UNKNOWN = object()
+"""Stands in a list for an element the schema refused, so the others keep their columns."""
+
+BLANKS = frozenset({"", "-", "_", "－", "—", "——", "＿"})
+"""What an author leaves in a cell copied from a published table instead of a 0."""
+
+BLANK_HINT_AT = 3
+"""From this many blank cells on, one hint follows their errors: they are one habit."""
+
+
+def _prune(data: dict[str, Any], places: list[PathKey]) -> tuple[dict[str, Any], list[str]]:
+    """``data`` without the refused places (a copy), and the dotted figure paths cut out."""
+    if not places:
+        return data, []
+    data = copy.deepcopy(data)
+    gone = []
+    for place in sorted(set(places), key=len):
+        parent: Any = data
+        for part in place[:-1]:
+            parent = _child(parent, part)
+        last = place[-1]
+        if isinstance(parent, dict):
+            parent.pop(last, None)
+            if not any(isinstance(p, int) for p in place):
+                gone.append(".".join(place))
+        elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+            parent[last] = _UNKNOWN
+    return data, gone
+
+
+def _child(node: Any, part: Any) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def _value_at(data: Any, place: PathKey) -> Any:
+    for part in place:
+        if isinstance(data, dict) and part in data or isinstance(data, list) and isinstance(
+                part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return _MISSING
+    return data
+
+
+def _blank_cells(loaded: Loaded, edition: Edition, places: list[PathKey]) -> list[Finding]:
+    """One closing hint when several figures were left blank, "-" or "_" (each already has
+    its own error): the author copied a published table's look, not its figures."""
+    roots = {*edition.tables, *(p.split(".")[0] for p in edition.record_cells())}
+    blank = []
+    for place in places:
+        value = _value_at(loaded.data, place)
+        if place[0] in roots and (value is None or isinstance(value, str)
+                                  and value.strip() in BLANKS):
+            blank.append(place)
+    if len(blank) < BLANK_HINT_AT:
+        return []
+    last = max((loaded.marks.value(p) for p in blank), key=lambda m: (m.line, m.col) if m
+               else (0, 0))
+    return [Finding("schema", "info", "blank_cells", {"n": len(blank)}, loaded.file,
+                    last.line if last else None, last.col if last else None)]
 
 
 def _dig(data: Any, parts: list[str]) -> Any:
@@ -178,6 +270,9 @@ def _dig(data: Any, parts: list[str]) -> Any:
 
 
 def _typed(facts: Facts, path: str, value: Any, raw: PathKey) -> None:
+    if value is _UNKNOWN:
+        facts.unknown.add(path)
+        return
     facts.typed[path] = value
     facts.where[path] = raw
 
@@ -253,21 +348,29 @@ def _read_cols(facts: Facts, nodes: tuple[Node, ...], raw: Any, rpath: PathKey,
 
 
 def _derive(facts: Facts) -> None:
+    """Every figure's value: typed, else (a total) the sum of its parts — unknown when one
+    of them is — else 0."""
     cells = facts.edition.cells
-    cache: dict[str, Value] = {}
+    cache: dict[str, Value | None] = {}
 
-    def eff(path: str) -> Value:
+    def eff(path: str) -> Value | None:
         if path in cache:
             return cache[path]
-        if path in facts.typed:
+        result: Value | None
+        if path in facts.unknown:
+            result = None
+        elif path in facts.typed:
             result = facts.typed[path]
+        elif cells[path].total:
+            parts = [eff(p) for p in cells[path].sums[0][1]]
+            result = None if None in parts else sum((_num(v) for v in parts), 0)  # type: ignore[arg-type]
         else:
-            spec = cells[path]
-            result = sum((_num(eff(p)) for p in spec.sums[0][1]), 0) if spec.total else 0
+            result = 0
         cache[path] = result
         return result
 
-    facts.values = {path: eff(path) for path in cells}
+    facts.values = {path: v for path in cells if (v := eff(path)) is not None}
+    facts.unknown = set(cells) - set(facts.values)
 
 
 def _num(v: Value) -> int | Decimal:

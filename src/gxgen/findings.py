@@ -43,7 +43,10 @@ class Finding:
         return ":".join(parts)
 
     def format(self, lang: str = "zh") -> str:
-        return f"{self.location()}  {self.rule}  {self.message(lang)}"
+        """``FILE:L:C  错误  RULE  message``: the severity named on every line, so a reader
+        (or ``grep 错误``) tells what blocks rendering from what is advice."""
+        severity = render(f"severity_{self.severity}", lang, {})
+        return f"{self.location()}  {severity}  {self.rule}  {self.message(lang)}"
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {

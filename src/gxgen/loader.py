@@ -146,6 +146,9 @@ def loads(raw: bytes | str, file: str = "<string>") -> Loaded:
         raise _fail(file, exc.code, exc.mark.line + 1, exc.mark.column + 1,
                     **exc.params) from None
     except yaml.MarkedYAMLError as exc:
+        colon = _fullwidth_colon(text, exc)
+        if colon is not None:
+            raise _fail(file, "fullwidth_colon", colon[0], colon[1], key=colon[2]) from None
         mark = exc.problem_mark or exc.context_mark
         raise _fail(
             file, "syntax",
@@ -206,6 +209,27 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
     (r"while scanning a (double-)?quoted scalar", "引号内的文字有误"),
     (r"while scanning a simple key", "缺少冒号“:”"),
 )
+
+
+_FULLWIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*：")
+"""A key typed with the Chinese IME's colon (``penalty：210``): to YAML one plain text, so the
+error it causes is reported at the next line, as a missing colon."""
+
+
+def _fullwidth_colon(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """Where a syntax error comes from a key followed by a full-width colon: the line of the
+    key (where the scan began, the error's line, or the line before it), its column, the key."""
+    lines = text.splitlines()
+    candidates = []
+    if exc.context_mark is not None:
+        candidates.append(exc.context_mark.line)
+    if exc.problem_mark is not None:
+        candidates += [exc.problem_mark.line, exc.problem_mark.line - 1]
+    for index in candidates:
+        match = _FULLWIDTH_COLON.match(lines[index]) if 0 <= index < len(lines) else None
+        if match:
+            return index + 1, match.end(), match.group(2)
+    return None
 
 
 def _problem(exc: yaml.MarkedYAMLError) -> str:

@@ -230,6 +230,52 @@ CATALOG: dict[str, tuple[str, str]] = {
         "无法从 git 取出 {file} 的 {rev} 版本：{reason}",
         "cannot get {file} at {rev} from git: {reason}",
     ),
+    # --- a report that is not ready (issue 9: severities, empty narrative, dates, partial
+    # checks, full-width input) ---
+    "severity_error": ("错误", "error"),
+    "severity_warning": ("警告", "warning"),
+    "severity_info": ("提示", "note"),
+    "no_date": (
+        "未填写成文日期 date：报告落款将没有日期（写作 YYYY-MM-DD）",
+        "no 成文日期 (date): the report's 落款 will have no date (write YYYY-MM-DD)",
+    ),
+    "fees_silent_text": (
+        "{where}：未说明信息处理费收取情况（{year} 年度起应说明；此格式没有信息处理费表，"
+        "请在正文中说明）",
+        "{where}: says nothing about 信息处理费 (required from {year}; this edition has no "
+        "table for it, so say it in the text)",
+    ),
+    "blank_cells": (
+        "{n} 个单元格是空白或“-”“_”：空白单元格请填 0；总计可省略由 gxgen 计算",
+        "{n} cells are blank or “-”/“_”: type 0 in a blank cell; totals may be left out for "
+        "gxgen to compute",
+    ),
+    "previous_partial": (
+        "上年度文件 {previous_file} 有错误（{reason}），跨年度核对只用了其中有效的单元格",
+        "last year's file {previous_file} has errors ({reason_en}); the cross-year checks used "
+        "only its valid cells",
+    ),
+    "fullwidth_colon": (
+        "“{key}”后面是全角冒号“：”，请改为半角冒号加空格（{key}: …）",
+        "a full-width colon “：” follows “{key}”; use an ASCII colon and a space ({key}: …)",
+    ),
+    "bad_value_hint": (
+        "{where}：应为{expected}，实际为 {actual}（{hint}）",
+        "{where}: expected {expected_en}, got {actual_en} ({hint_en})",
+    ),
+    "hint_fullwidth_digits": (
+        "其中是全角数字，请改用半角数字：{ascii}", "those are full-width digits; type {ascii}"),
+    "hint_fullwidth_colon": (
+        "“{key}”后面是全角冒号“：”，请改为半角冒号加空格",
+        "a full-width colon “：” follows “{key}”; use an ASCII colon and a space",
+    ),
+    "label_missing": (
+        "无法生成繁体文本：内置标签“{label}”没有校对过的繁体写法（editions/traditional.yaml；"
+        "这是 gxgen 的缺陷，请报告；维护者请运行 tools/update_traditional.py）",
+        "cannot write traditional script: the built-in label “{label}” has no reviewed "
+        "traditional form (editions/traditional.yaml; a gxgen defect, please report it; "
+        "maintainers: run tools/update_traditional.py)",
+    ),
 }
 
 

@@ -63,8 +63,7 @@ def build_document(facts: Facts, conv: Converter | None = None, draft: bool = Fa
     for number, section in edition.numbered():
         blocks.append(Heading(1, conv.label(number + section.title)))
         if section.narrative and not section.record:
-            blocks += _narrative(facts, section.narrative, conv) or [
-                Paragraph(conv.label(phrases["none"]))] * (not section.tables)
+            blocks += _narrative(facts, section.narrative, conv, section.required)
         for key in section.tables:
             table = edition.tables[key]
             raw = facts.data.get(key)
@@ -115,15 +114,20 @@ def _default_title(template: str, agency: str, year: int) -> tuple[str, ...]:
         year=year)) if x)
 
 
-def _narrative(facts: Facts, key: str, conv: Converter) -> list[Block]:
+def _narrative(facts: Facts, key: str, conv: Converter, required: bool = False) -> list[Block]:
+    """The author's text. gxgen writes nothing in its place: a required text (or sub-heading)
+    left empty — rendered only as a draft, validation refuses it — is marked 【未填写】."""
     out: list[Block] = []
     numbered = 0
+    unwritten = Paragraph(conv.label(facts.edition.phrases["unwritten"]))
     for item in facts.narrative(key):
         if item.heading:
             out.append(Heading(2, sub_number(numbered) + conv.narrative(item.heading)))
             numbered += 1
+            if required and not item.paragraphs:
+                out.append(unwritten)
         out += [Paragraph(conv.narrative(p)) for p in item.paragraphs]
-    return out
+    return out or [unwritten] * required
 
 
 def _record(facts: Facts, record: str, narrative: str | None, conv: Converter) -> list[Block]:
@@ -140,8 +144,6 @@ def _record(facts: Facts, record: str, narrative: str | None, conv: Converter) -
             out.append(Paragraph(conv.label(phrases["fees"]).format(**values)))
     if narrative:
         out += _narrative(facts, narrative, conv)
-    if not out:
-        out.append(Paragraph(conv.label(phrases["none"])))
     return out
 
 

@@ -82,10 +82,12 @@ def writer(fmt: str) -> Callable[[Document, Options], bytes]:
 
 
 def document(facts: Facts, variant: Any, draft: bool = False) -> Document:
+    """The document model in one script. A built-in label without a reviewed traditional form
+    raises ``variants.MissingLabel``; only a user's own extension labels go through OpenCC."""
     from gxgen.model import build_document
     from gxgen.variants import Converter
 
-    conv = Converter(variant, facts.data.get("protected_terms") or (), convert_unknown=True)
+    conv = Converter.for_edition(variant, facts.edition, facts.data.get("protected_terms") or ())
     return build_document(facts, conv, draft=draft)
 
 

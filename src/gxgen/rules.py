@@ -1,7 +1,9 @@
 """The rules: statutory identities, cross-year ties and content checks, as findings.
 
 Which identities exist is declared in the edition data (``total:`` nodes, ``balance``,
-``checks``, ``carry``, ``stock``); this module only knows how to evaluate each kind.
+``checks``, ``carry``, ``stock``); this module only knows how to evaluate each kind. Facts
+built from a file with schema errors have unknown figures and fields: a rule that needs one
+is skipped, the others run.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from gxgen import editions
-from gxgen.editions import CellSpec, Edition, TableSpec
+from gxgen.editions import CellSpec, Edition, Section, TableSpec
 from gxgen.facts import Facts, narrative_items
 from gxgen.findings import Finding
 
@@ -24,7 +26,7 @@ DEADLINES = {
 
 
 def check(facts: Facts, previous: Facts | None = None) -> list[Finding]:
-    """All findings for one schema-valid facts file (and last year's, when known)."""
+    """All findings for one facts file (and last year's, when known)."""
     out: list[Finding] = []
     edition = facts.edition
     for section in edition.sections:
@@ -87,6 +89,8 @@ def totals(facts: Facts, table: TableSpec) -> list[Finding]:
             continue
         typed = facts.number(cell.path)
         for rule, parts in cell.sums:
+            if not facts.known(*parts):
+                continue
             total = sum((facts.number(p) for p in parts), 0)
             if typed != total:
                 label = _names([*(facts.edition.cells[p] for p in parts), cell])[-1]
@@ -119,6 +123,10 @@ def balance(facts: Facts, table: TableSpec) -> list[Finding]:
         return []
     out = []
     for col, col_name in _columns(table):
+        if not facts.known(*(".".join((table.key, r, *col)) for r in (*rule.left,
+                                                                         *rule.right))):
+            continue
+
         def side(rows: Iterable[str], col: tuple[str, ...] = col) -> tuple[str, int]:
             terms = [(r, facts.number(".".join((table.key, r, *col)))) for r in rows]
             expr = "+".join(f"{_row_name(table, r)}({_fmt(v)})" for r, v in terms)
@@ -145,6 +153,8 @@ def extra_checks(facts: Facts, table: TableSpec) -> list[Finding]:
     for chk in table.checks:
         left_path = f"{table.key}.{chk.left}"
         right_paths = [f"{table.key}.{r}" for r in chk.right]
+        if not facts.known(left_path, *right_paths):
+            continue
         left = facts.number(left_path)
         right = sum((facts.number(p) for p in right_paths), 0)
         cells = facts.edition.cells
@@ -168,7 +178,8 @@ def extra_checks(facts: Facts, table: TableSpec) -> list[Finding]:
     return out
 
 
-def _field_finding(facts: Facts, key: str, rule: str, code: str, **params: Any) -> Finding:
+def _field_finding(facts: Facts, key: str, rule: str, code: str, severity: str = "warning",
+                   **params: Any) -> Finding:
     """A warning about a top-level field: at its value when that is one scalar (a date, a
     paragraph), else at its key (a list of sub-headings), else at its group or the top."""
     path = tuple(key.split("."))
@@ -177,34 +188,30 @@ def _field_finding(facts: Facts, key: str, rule: str, code: str, **params: Any) 
         value = value.get(part) if isinstance(value, dict) else None
     mark = facts.marks.values.get(path) if isinstance(value, (str, int)) else None
     mark = mark or facts.marks.key(path) or facts.marks.key(path[:1])
-    return Finding(rule, "warning", code, params, facts.file,
+    return Finding(rule, severity, code, params, facts.file,  # type: ignore[arg-type]
                    mark.line if mark else None, mark.col if mark else None, key)
 
 
 def content(facts: Facts) -> list[Finding]:
-    """Warnings on the narrative: missing, just "无", silent on fees, topics not covered."""
+    """The narrative: a required one not written is an error (gxgen never fills it in); just
+    "无", silent on fees, topics not covered are warnings."""
     out = []
     edition = facts.edition
     rules = edition.common["content"]
     for number, section in edition.numbered():
-        if not section.narrative:
+        if not section.narrative or not facts.usable(section.narrative):
             continue
         where = number + section.title
         text = facts.text(section.narrative).strip()
         if section.required and not text:
             out.append(_field_finding(facts, section.narrative, "C-EMPTY", "narrative_missing",
-                                      where=where))
+                                      "error", where=where))
         elif section.required and _bare(text) in {_bare(t) for t in rules["empty_texts"]}:
             out.append(_field_finding(facts, section.narrative, "C-EMPTY", "narrative_empty",
                                       where=where, text=text))
         elif section.required:
             out += _empty_items(facts, section.narrative, where)
-        if section.record:
-            prefix = facts.edition.record_path(section.record) + "."
-            typed = any(p.startswith(prefix) for p in facts.typed)
-            if not typed and not any(k in text for k in rules["fees_keywords"]):
-                out.append(_field_finding(facts, section.narrative, "C-FEES", "fees_silent",
-                                          where=where))
+        out += _fees(facts, section, where, text)
         if section.key == "overview" and text:
             for topic in rules["overview_topics"]:
                 if not any(k in text for k in topic["keywords"]):
@@ -212,6 +219,27 @@ def content(facts: Facts) -> list[Finding]:
                                               "overview_topic", where=where,
                                               topic=topic["label"]))
     return out
+
+
+def _fees(facts: Facts, section: Section, where: str, text: str) -> list[Finding]:
+    """C-FEES: 六 says nothing about 信息处理费 — neither its figures (the 2021 format's
+    record) nor a word in the text. A report on the 2019 format has no record; from the year
+    the 信息处理费 rules took effect its text is checked."""
+    spec = facts.edition.common["content"]
+    if any(k in text for k in spec["fees_keywords"]):
+        return []
+    if section.record:
+        cells = [p for p, c in facts.edition.record_cells().items() if c.table == section.record]
+        if any(p in facts.typed for p in cells) or not facts.known(*cells):
+            return []
+        return [_field_finding(facts, section.narrative or "", "C-FEES", "fees_silent",
+                               where=where)]
+    since = spec["fees_text"]
+    if section.narrative == since["narrative"] and facts.usable("year") \
+            and facts.year >= since["from_year"]:
+        return [_field_finding(facts, section.narrative, "C-FEES", "fees_silent_text",
+                               where=where, year=since["from_year"])]
+    return []
 
 
 def _bare(text: str) -> str:
@@ -230,7 +258,7 @@ def _empty_items(facts: Facts, key: str, where: str) -> list[Finding]:
         if isinstance(entry, dict) and items and items[0].heading and not items[0].paragraphs:
             item = items[0]
             mark = facts.marks.key((key, i, "text")) or facts.marks.value((key, i))
-            out.append(Finding("C-EMPTY", "warning", "narrative_missing",
+            out.append(Finding("C-EMPTY", "error", "narrative_missing",
                                {"where": f"{where}·{item.heading}"}, facts.file,
                                mark.line if mark else None, mark.col if mark else None,
                                f"{key}.{i}"))
@@ -238,8 +266,13 @@ def _empty_items(facts: Facts, key: str, where: str) -> list[Finding]:
 
 
 def dates(facts: Facts) -> list[Finding]:
-    """The 成文日期 against 第四十九条's deadline for the kind of agency."""
+    """The 成文日期 against 第四十九条's deadline for the kind of agency; none at all means a
+    落款 without a date."""
+    if not facts.usable("date") or not facts.usable("year"):
+        return []
     date = facts.date
+    if "date" not in facts.data:
+        return [_field_finding(facts, "date", "D-NODATE", "no_date")]
     if date is None:
         return []
     out = []
@@ -257,12 +290,16 @@ def dates(facts: Facts) -> list[Finding]:
 
 
 def edition_year(facts: Facts) -> list[Finding]:
-    """A 2021-or-later report on the 2019 trial format, or the reverse."""
+    """A report on a format already replaced (2021 or later on the 2019 format: an error, the
+    statutory tables differ), or on one not yet in force (a warning)."""
+    if not facts.usable("year"):
+        return []
     ed, year = facts.edition, facts.year
     other = editions.for_year(year)
     if ed.covers(year) or other is None:
         return []
-    return [_field_finding(facts, "edition", "E-YEAR", "edition_year", year=year,
+    severity = "error" if ed.last_year is not None and year > ed.last_year else "warning"
+    return [_field_finding(facts, "edition", "E-YEAR", "edition_year", severity, year=year,
                            expected=other.id, notice=other.notice, edition=ed.id)]
 
 
@@ -310,6 +347,8 @@ def _stock(facts: Facts, previous: Facts, table: TableSpec, prev_name: str) -> l
     for row in stock.rows:
         paths = {k: f"{table.key}.{row}.{getattr(stock, k)}" for k in ("stock", "added",
                                                                          "removed")}
+        if not (facts.known(*paths.values()) and previous.known(paths["stock"])):
+            continue
         values = [facts.value(p) for p in paths.values()] + [previous.value(paths["stock"])]
         if "na" in values:
             continue

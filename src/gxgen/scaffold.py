@@ -4,7 +4,8 @@ Two users: ``gxgen init`` (every figure 0, totals left to compute, narrative to 
 ``gxgen rollup`` (the summed figures of many agencies, totals written out so ``validate``
 checks them). Written from the edition data like everything else, so a new edition or table
 gets its scaffold for free. The result validates; its only findings are the narrative still
-to write.
+to write — errors until written, since gxgen never writes a report's text itself — and
+in ``init`` the 信息处理费 record, left commented out for the author to state.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def scaffold(edition: Edition, agency: str, year: int, *,
     figures = _Figures(values)
     exts = edition.extensions if extensions is None else tuple(extensions)
     deadline = "03" if agency_type == "government" else "01"
+    date = edition.phrases["date"].format(year=year + 1, month=int(deadline), day=20)
     out = [
         f"# {' '.join(agency.splitlines())}{year}年政府信息公开工作年度报告 — 事实文件",
         f"# 格式：{edition.name}（{edition.notice}）",
@@ -85,7 +87,8 @@ def scaffold(edition: Edition, agency: str, year: int, *,
         _line(0, f"year: {year}", fields["year"]["label"]),
         *([_line(0, f"extensions: [{', '.join(_q(e) for e in exts)}]",
                  fields["extensions"]["label"])] if exts else []),
-        _line(0, f"# date: {year + 1}-{deadline}-20", _described(fields["date"])),
+        _line(0, f"# date: {year + 1}-{deadline}-20",
+              f"{fields['date']['label']}：写作 YYYY-MM-DD，此例印作“{date}”；不填则落款没有日期"),
         _line(0, "# title: ", _described(fields["title"])),
         _line(0, "# preface: |", _described(fields["preface"])),
         "",
@@ -131,7 +134,9 @@ def _record(edition: Edition, name: str, narrative: str | None, figures: _Figure
     if records is None or set(records) & set(cells):
         flow = ", ".join(f"{c.col[-1]}: {figures(p)}" for p, c in cells.items())
         labels = "、".join(c.col_label for c in cells.values())
-        out.append(_line(2, f"{name}: {{{flow}}}", f"{spec['children'][name]['label']}：{labels}"))
+        hint = "" if figures.totals else "（去掉 # 后按实填写；未收取填 0）"
+        out.append(_line(2, f"{'' if figures.totals else '# '}{name}: {{{flow}}}",
+                         f"{spec['children'][name]['label']}：{labels}{hint}"))
     if narrative:
         out.append(_line(2, f"{narrative.split('.')[-1]}: \"\"",
                          edition.field_label(narrative) + note))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +22,7 @@ from gxgen import editions
 from gxgen.editions import Edition, Node, TableSpec
 from gxgen.findings import Finding
 from gxgen.loader import Loaded, PathKey
+from gxgen.messages import render
 
 VALUE_SCHEMAS: dict[str, dict[str, Any]] = {
     "count": {"type": "integer", "minimum": 0},
@@ -274,11 +277,32 @@ def dumps() -> str:
 
 
 def validate(loaded: Loaded, edition: Edition) -> list[Finding]:
+    return problems(loaded, edition)[0]
+
+
+def problems(loaded: Loaded, edition: Edition) -> tuple[list[Finding], list[PathKey]]:
+    """The schema's findings, and the places in the data they make unusable (for
+    ``facts.build``, which leaves the figures there unknown and checks the rest)."""
     validator = _validator(edition)
     out: list[Finding] = []
+    places: list[PathKey] = []
     for error in sorted(validator.iter_errors(loaded.data), key=lambda e: list(e.absolute_path)):
         out.extend(_findings(_deepest(error), loaded, edition))
-    return out
+        place = _unusable(error)
+        if place:
+            places.append(place)
+    return out, places
+
+
+def _unusable(error: jsonschema.ValidationError) -> PathKey:
+    """What an error leaves unusable: a missing key; for an unknown key, the mapping it is in
+    (a misspelt row or column would otherwise read as zeros), except at the top level; for
+    anything else, the value at fault — all of it when no alternative of an ``anyOf`` fits."""
+    path: PathKey = tuple(error.absolute_path)
+    if error.validator == "required":
+        key = error.message.split("'")[1] if "'" in error.message else ""
+        return (*path, key) if key else path
+    return path
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
@@ -401,11 +425,33 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
         negative = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0
         code = edition.tables[cell.table].code if cell.table in edition.tables else ""
         rule = f"{code}-NONNEG" if negative and code else "schema"
-        return [finding("bad_value", path, rule=rule, where=edition.cell_name(cell),
-                        expected=zh, expected_en=en, actual=actual, actual_en=actual_en)]
+        hinted, hint = _hinted(value)
+        return [finding(hinted, path, rule=rule, where=edition.cell_name(cell),
+                        expected=zh, expected_en=en, actual=actual, actual_en=actual_en, **hint)]
     expected = _expected(error.schema)
-    return [finding("bad_value", path, where=where(edition, path), expected=expected[0],
-                    expected_en=expected[1], actual=actual, actual_en=actual_en)]
+    code, hint = _hinted(error.instance)
+    return [finding(code, path, where=where(edition, path), expected=expected[0],
+                    expected_en=expected[1], actual=actual, actual_en=actual_en, **hint)]
+
+
+_FULLWIDTH_DIGITS = re.compile("[０-９]")
+_KEY_FULLWIDTH_COLON = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*：")
+
+
+def _hinted(value: Any) -> tuple[str, dict[str, str]]:
+    """``bad_value``, or ``bad_value_hint`` with what the author most likely typed: digits
+    from the Chinese IME's full-width mode (１２), or ``key：value`` read as one text."""
+    if not isinstance(value, str):
+        return "bad_value", {}
+    if _FULLWIDTH_DIGITS.search(value):
+        code, params = "hint_fullwidth_digits", {
+            "ascii": unicodedata.normalize("NFKC", value.strip())}
+    elif match := _KEY_FULLWIDTH_COLON.match(value):
+        code, params = "hint_fullwidth_colon", {"key": match.group(1)}
+    else:
+        return "bad_value", {}
+    return "bad_value_hint", {"hint": render(code, "zh", params),
+                              "hint_en": render(code, "en", params)}
 
 
 def _is_total_key(key: str) -> bool:

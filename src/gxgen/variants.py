@@ -1,10 +1,13 @@
 """Script variants of a report: simplified, traditional (繁體), Taiwan and Hong Kong.
 
 Statutory labels are never converted at run time: their reviewed traditional forms are stored
-in ``editions/traditional.yaml`` and looked up. Only the author's narrative goes through
-OpenCC, with two gxgen dictionaries chained into OpenCC's own configuration
-(``opencc/phrases.txt`` before OpenCC's phrases, ``opencc/characters.txt`` as the last step)
-and a protected-term list (statute titles, the agency's proper names) cut out before
+in ``editions/traditional.yaml`` and looked up — for the built-in editions and the built-in
+extension tables alike; a label missing there is a ``MissingLabel`` error, never a silent
+conversion. Only the author's narrative, and the labels of a user's own extension definition
+file (which gxgen cannot have reviewed), go through OpenCC, with two gxgen dictionaries chained
+into OpenCC's own configuration (``opencc/phrases.txt`` — for Hong Kong with
+``opencc/phrases-hk.txt`` over it — before OpenCC's phrases, ``opencc/characters.txt`` as the
+last step) and a protected-term list (statute titles, the agency's proper names) cut out before
 conversion. The phrase modes ``s2twp``/``s2hkp`` are never used: they rewrite statutory terms
 (规范性文件 → 規範性檔案, 信息 → 資訊).
 """
@@ -53,6 +56,9 @@ ALIASES: dict[str, tuple[str, ...]] = {"both": ("simplified", "traditional")}
 
 BASE_CONFIGS = frozenset({"s2t", "s2tw", "s2hk"})
 """The only OpenCC configurations gxgen builds on: character-level, no regional phrases."""
+
+REGIONAL_PHRASES: dict[str, str] = {"s2hk": "phrases-hk"}
+"""gxgen phrase corrections for one region, applied over ``phrases`` (HK 匯報, not 彙報)."""
 
 PHRASE_MODE_DICTS = ("TWPhrases", "HKPhrases")
 """OpenCC dictionaries of the phrase modes (s2twp, s2hkp); a config using one is refused."""
@@ -110,7 +116,8 @@ def resolve(names: Iterable[str]) -> list[Variant]:
 
 
 def read_dictionary(name: str) -> dict[str, str]:
-    """A gxgen OpenCC text dictionary (``phrases`` or ``characters``) as a mapping."""
+    """A gxgen OpenCC text dictionary (``phrases``, ``phrases-hk``, ``characters``) as a
+    mapping."""
     out: dict[str, str] = {}
     text = _DATA.joinpath(f"{name}.txt").read_text("utf-8")
     for number, line in enumerate(text.splitlines(), 1):
@@ -197,7 +204,10 @@ def opencc_converter(base: str) -> opencc.OpenCC:
     """
     with tempfile.TemporaryDirectory(prefix="gxgen-opencc-") as tmp:
         phrases, characters = Path(tmp, "phrases.txt"), Path(tmp, "characters.txt")
-        _write_dictionary(phrases, read_dictionary("phrases"))
+        table = read_dictionary("phrases")
+        if base in REGIONAL_PHRASES:
+            table.update(read_dictionary(REGIONAL_PHRASES[base]))
+        _write_dictionary(phrases, table)
         _write_dictionary(characters, read_dictionary("characters"))
         config = Path(tmp, f"gxgen-{base}.json")
         config.write_text(json.dumps(build_config(base, str(phrases), str(characters)),
@@ -221,6 +231,23 @@ def _terms(protected: Mapping[str, str | None] | Iterable[str] | None) -> dict[s
     return out
 
 
+class MissingLabel(KeyError):
+    """A built-in label without a reviewed traditional form: a gxgen defect, reported (exit
+    2) rather than papered over by OpenCC."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
+
+    def message(self, lang: str = "zh") -> str:
+        from gxgen.messages import render
+
+        return render("label_missing", lang, {"label": self.label})
+
+    def __str__(self) -> str:
+        return self.message()
+
+
 class Converter:
     """Puts one report's text into one variant: labels by lookup, narrative by OpenCC."""
 
@@ -228,13 +255,13 @@ class Converter:
         self,
         variant: Variant,
         protected: Mapping[str, str | None] | Iterable[str] = (),
-        convert_unknown: bool = False,
+        unreviewed: Iterable[str] = (),
     ) -> None:
         self.variant = variant
         self.lang = variant.lang
-        self.convert_unknown = convert_unknown
-        """Labels missing from traditional.yaml go through OpenCC instead of raising: for
-        tables a province defines in its own file, whose labels gxgen has not reviewed."""
+        self.unreviewed = frozenset(unreviewed)
+        """Labels from a user's own extension definition file (``Edition.own_labels``): not
+        in traditional.yaml, so — only these — they go through OpenCC."""
         terms: dict[str, str | None] = dict(BUILTIN_PROTECTED)
         terms.update(_terms(protected))
         self.terms: dict[str, str] = {k: k if v is None else v for k, v in terms.items()}
@@ -242,8 +269,16 @@ class Converter:
         ordered = sorted(self.terms, key=lambda t: (-len(t), t))
         self._pattern = re.compile("|".join(map(re.escape, ordered)))
 
+    @classmethod
+    def for_edition(cls, variant: Variant, edition: editions.Edition,
+                    protected: Mapping[str, str | None] | Iterable[str] = ()) -> Converter:
+        """The converter for a report on ``edition``: the one rule, used by rendering and by
+        the tests alike — built-in labels looked up, a user's own labels through OpenCC."""
+        return cls(variant, protected, unreviewed=edition.own_labels)
+
     def label(self, text: str) -> str:
-        """The reviewed form of a fixed statutory label or phrase (``KeyError`` when missing).
+        """The reviewed form of a fixed statutory label or phrase (``MissingLabel`` when it
+        has none and is not one of the user's own).
 
         A list number the builder puts in front of a label (``一、``, ``（一）``, ``1.``) is the
         same in both scripts, so ``一、总体情况`` is found as ``一、`` + ``总体情况``.
@@ -256,11 +291,9 @@ class Converter:
         numbered = _LIST_NUMBER.fullmatch(text)
         if numbered and numbered.group(2) in table:
             return numbered.group(1) + table[numbered.group(2)]
-        if self.convert_unknown:
+        if text in self.unreviewed or numbered and numbered.group(2) in self.unreviewed:
             return self.narrative(text)
-        raise KeyError(
-            f"traditional.yaml 没有标签“{text}”的繁体写法（运行 tools/update_traditional.py）"
-        )
+        raise MissingLabel(text)
 
     def narrative(self, text: str) -> str:
         """The author's free text through OpenCC; protected terms come out in their fixed form.

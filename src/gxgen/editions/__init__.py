@@ -266,6 +266,24 @@ class TableSpec:
     def cell(self, path: str) -> CellSpec:
         return self.cell_index[path]
 
+    def labels(self) -> frozenset[str]:
+        """Every fixed text of the table (its traditional forms are looked up, not converted)."""
+        out = {self.label, self.title, self.corner, self.stub, *self.indicator_columns}
+
+        def nodes(items: tuple[Node, ...]) -> None:
+            for node in items:
+                out.update((node.label, node.short))
+                nodes(node.children)
+
+        nodes(self.columns)
+        nodes(self.rows)
+        for block in self.blocks:
+            out.add(block.caption)
+            out.update(x for f in block.fields for x in (f.label, f.unit))
+            out.update(x for r in block.rows for x in (r.label, r.unit))
+        out.update(x for r in self.indicator_rows for x in (r.label, r.unit))
+        return frozenset(x for x in out if x)
+
     @functools.cached_property
     def cell_index(self) -> dict[str, CellSpec]:
         return {c.path: c for c in self.cells}
@@ -299,6 +317,9 @@ class Edition:
     common: dict[str, Any] = field(compare=False, hash=False, repr=False)
     extensions: tuple[str, ...] = ()
     """Names of the extension-table files applied to this edition (``zhejiang``)."""
+    own_labels: frozenset[str] = frozenset()
+    """Labels from a user's own extension definition files: gxgen has not reviewed their
+    traditional forms, so these alone go through OpenCC (``variants.Converter``)."""
 
     def covers(self, year: int) -> bool:
         """Whether this is the format for a report on ``year``."""
