@@ -110,10 +110,12 @@ def test_entries_keep_statutory_terms_and_punctuation():
 
 @pytest.mark.parametrize("variant", TRADITIONAL, ids=lambda v: v.name)
 def test_label_is_looked_up_for_every_traditional_variant(variant):
+    """With the converter rendering builds (``for_edition``): the same rule as the product."""
     table = _table()
-    conv = Converter(variant)
-    for label in tool.collect():
-        assert conv.label(label) == table[label]
+    for edition_id in editions.available():
+        conv = Converter.for_edition(variant, editions.load(edition_id))
+        for label in tool.collect():
+            assert conv.label(label) == table[label]
 
 
 def test_label_is_never_converted(monkeypatch):

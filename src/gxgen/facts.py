@@ -363,7 +363,8 @@ def _derive(facts: Facts) -> None:
             result = facts.typed[path]
         elif cells[path].total:
             parts = [eff(p) for p in cells[path].sums[0][1]]
-            result = None if None in parts else sum((_num(v) for v in parts), 0)  # type: ignore[arg-type]
+            known = [v for v in parts if v is not None]
+            result = sum((_num(v) for v in known), 0) if len(known) == len(parts) else None
         else:
             result = 0
         cache[path] = result

@@ -146,16 +146,7 @@ def loads(raw: bytes | str, file: str = "<string>") -> Loaded:
         raise _fail(file, exc.code, exc.mark.line + 1, exc.mark.column + 1,
                     **exc.params) from None
     except yaml.MarkedYAMLError as exc:
-        colon = _fullwidth_colon(text, exc)
-        if colon is not None:
-            raise _fail(file, "fullwidth_colon", colon[0], colon[1], key=colon[2]) from None
-        mark = exc.problem_mark or exc.context_mark
-        raise _fail(
-            file, "syntax",
-            mark.line + 1 if mark else None, mark.column + 1 if mark else None,
-            problem=_problem(exc),
-            problem_en=" ".join(filter(None, (exc.context, exc.problem))) or "unparsable",
-        ) from None
+        raise _syntax(file, text, exc) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - text.rfind("\n", 0, exc.position)
@@ -230,6 +221,21 @@ def _fullwidth_colon(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, st
         if match:
             return index + 1, match.end(), match.group(2)
     return None
+
+
+def _syntax(file: str, text: str, exc: yaml.MarkedYAMLError) -> LoadError:
+    """A YAML syntax error as one finding: a full-width colon at its key, else the problem in
+    plain words where PyYAML noticed it."""
+    colon = _fullwidth_colon(text, exc)
+    if colon is not None:
+        return _fail(file, "fullwidth_colon", colon[0], colon[1], key=colon[2])
+    mark = exc.problem_mark or exc.context_mark
+    return _fail(
+        file, "syntax",
+        mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+        problem=_problem(exc),
+        problem_en=" ".join(filter(None, (exc.context, exc.problem))) or "unparsable",
+    )
 
 
 def _problem(exc: yaml.MarkedYAMLError) -> str:

@@ -211,7 +211,7 @@ def content(facts: Facts) -> list[Finding]:
                                       where=where, text=text))
         elif section.required:
             out += _empty_items(facts, section.narrative, where)
-        out += _fees(facts, section, where, text)
+        out += _fees(facts, section, section.narrative, where, text)
         if section.key == "overview" and text:
             for topic in rules["overview_topics"]:
                 if not any(k in text for k in topic["keywords"]):
@@ -221,7 +221,7 @@ def content(facts: Facts) -> list[Finding]:
     return out
 
 
-def _fees(facts: Facts, section: Section, where: str, text: str) -> list[Finding]:
+def _fees(facts: Facts, section: Section, key: str, where: str, text: str) -> list[Finding]:
     """C-FEES: 六 says nothing about 信息处理费 — neither its figures (the 2021 format's
     record) nor a word in the text. A report on the 2019 format has no record; from the year
     the 信息处理费 rules took effect its text is checked."""
@@ -232,12 +232,10 @@ def _fees(facts: Facts, section: Section, where: str, text: str) -> list[Finding
         cells = [p for p, c in facts.edition.record_cells().items() if c.table == section.record]
         if any(p in facts.typed for p in cells) or not facts.known(*cells):
             return []
-        return [_field_finding(facts, section.narrative or "", "C-FEES", "fees_silent",
-                               where=where)]
+        return [_field_finding(facts, key, "C-FEES", "fees_silent", where=where)]
     since = spec["fees_text"]
-    if section.narrative == since["narrative"] and facts.usable("year") \
-            and facts.year >= since["from_year"]:
-        return [_field_finding(facts, section.narrative, "C-FEES", "fees_silent_text",
+    if key == since["narrative"] and facts.usable("year") and facts.year >= since["from_year"]:
+        return [_field_finding(facts, key, "C-FEES", "fees_silent_text",
                                where=where, year=since["from_year"])]
     return []
 

@@ -425,33 +425,34 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
         negative = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0
         code = edition.tables[cell.table].code if cell.table in edition.tables else ""
         rule = f"{code}-NONNEG" if negative and code else "schema"
-        hinted, hint = _hinted(value)
+        hinted, hint, hint_en = _hinted(value)
         return [finding(hinted, path, rule=rule, where=edition.cell_name(cell),
-                        expected=zh, expected_en=en, actual=actual, actual_en=actual_en, **hint)]
+                        expected=zh, expected_en=en, actual=actual, actual_en=actual_en,
+                        hint=hint, hint_en=hint_en)]
     expected = _expected(error.schema)
-    code, hint = _hinted(error.instance)
+    code, hint, hint_en = _hinted(error.instance)
     return [finding(code, path, where=where(edition, path), expected=expected[0],
-                    expected_en=expected[1], actual=actual, actual_en=actual_en, **hint)]
+                    expected_en=expected[1], actual=actual, actual_en=actual_en, hint=hint,
+                    hint_en=hint_en)]
 
 
 _FULLWIDTH_DIGITS = re.compile("[０-９]")
 _KEY_FULLWIDTH_COLON = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*：")
 
 
-def _hinted(value: Any) -> tuple[str, dict[str, str]]:
+def _hinted(value: Any) -> tuple[str, str, str]:
     """``bad_value``, or ``bad_value_hint`` with what the author most likely typed: digits
     from the Chinese IME's full-width mode (１２), or ``key：value`` read as one text."""
     if not isinstance(value, str):
-        return "bad_value", {}
+        return "bad_value", "", ""
     if _FULLWIDTH_DIGITS.search(value):
         code, params = "hint_fullwidth_digits", {
             "ascii": unicodedata.normalize("NFKC", value.strip())}
     elif match := _KEY_FULLWIDTH_COLON.match(value):
         code, params = "hint_fullwidth_colon", {"key": match.group(1)}
     else:
-        return "bad_value", {}
-    return "bad_value_hint", {"hint": render(code, "zh", params),
-                              "hint_en": render(code, "en", params)}
+        return "bad_value", "", ""
+    return "bad_value_hint", render(code, "zh", params), render(code, "en", params)
 
 
 def _is_total_key(key: str) -> bool:
