@@ -24,7 +24,7 @@ from gxgen.messages import render
 from gxgen.scaffold import scaffold
 
 TO_WRITE = "【待填写】"
-"""Marks each narrative the author still has to write (and ``validate`` warns about)."""
+"""Marks each narrative the author still has to write (an error in ``validate`` until written)."""
 
 
 class RollupError(Exception):
