@@ -153,7 +153,8 @@ def plan(facts: Facts, source: Path, fmts: list[str], variants: list[Any],
 
 class WriteFailed(OSError):
     """Writing an output failed (disk full, no permission…); ``filename`` is the output as
-    the user named it, and no output of the run was replaced."""
+    the user named it. Raised before any rename when a file cannot be staged (the usual
+    case), so the previous outputs are all still there; staged files are removed."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
