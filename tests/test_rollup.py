@@ -113,7 +113,7 @@ def test_cli_writes_inside_the_tree_and_does_not_count_itself(two: Path) -> None
     first = CliRunner().invoke(rollup_command, args)
     assert first.exit_code == 0, first.output
     text = out.read_text("utf-8")
-    again = CliRunner().invoke(rollup_command, args)
+    again = CliRunner().invoke(rollup_command, [*args, "--update"])
     assert again.exit_code == 0, again.output
     assert out.read_text("utf-8") == text
     assert "已汇总 2 个事实文件" in again.output

@@ -6,9 +6,12 @@ Heavy machinery (docxtpl, OpenCC, pandoc) is imported inside the commands that n
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -110,6 +113,15 @@ FORMAT_HELP = (
 )
 
 
+OUTPUT_HELP = (
+    "输出文件或目录。默认与事实文件同目录（如 2022.docx、2022.zh-Hant.docx）。"
+    "只生成一个文件时 -o 是文件名，其后缀（.docx、.html、.md…）须与 --format 一致；"
+    "生成多个文件（多种格式、变体或多个事实文件）时 -o 是目录。已存在的目录或以 / 结尾的"
+    "路径总是目录。- 或 /dev/stdout 输出到标准输出（仅一个文件）。"
+    "不会覆盖输入文件或任何事实文件；同一事实文件的全部输出要么都写成，要么都不写."
+)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmts", multiple=True, default=("docx",), show_default=True,
@@ -118,8 +130,7 @@ FORMAT_HELP = (
               type=click.Choice(["simplified", "traditional", "zh-TW", "zh-HK", "both"]),
               help="简体、繁体（OpenCC s2t）、台湾（s2tw）、香港（s2hk），"
                    "both = 简体 + 繁体。可重复。")
-@click.option("-o", "--output", type=click.Path(), default=None,
-              help="输出文件或目录（默认与事实文件同目录，如 2022.docx、2022.zh-Hant.docx）.")
+@click.option("-o", "--output", type=click.Path(), default=None, help=OUTPUT_HELP)
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="自定义 Word 模板（以 templates/report.docx 为底稿修改样式）.")
 @click.option("--draft", is_flag=True,
@@ -137,44 +148,129 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
            lang: str | None) -> None:
     """校验并生成年度报告（DOCX / HTML / Markdown，简体 / 繁体）.
 
-    A file with errors is not rendered (exit 1) unless --draft is given.
+    A file with errors is not rendered (exit 1) unless --draft is given. Exit 2: a file
+    cannot be read, or an output is refused or cannot be written (nothing of that report is
+    written then).
     """
     from gxgen import render as rendering
-    from gxgen.check import check_file
-    from gxgen.variants import MissingLabel, resolve
-    from gxgen.writers import WriterError
+    from gxgen.files import Refused
+    from gxgen.variants import resolve
 
     lang = lang_of(lang)
     chosen_formats = rendering.formats(fmts)
     chosen_variants = resolve(variants)
-    options = rendering.Options(template=template, fragment=fragment, md_tables=md_tables,
-                                draft=draft)
-    failed = refused = False
-    for name in files:
-        result = check_file(name, previous if len(files) == 1 else None, extra=extensions)
+    if output:
+        several = len(files) * len(chosen_formats) * len(chosen_variants) > 1
+        try:
+            rendering.check_output(output, chosen_formats, several)
+        except Refused as exc:
+            click.echo(refusal(exc, lang), err=True)
+            sys.exit(2)
+    job = RenderJob(files, chosen_formats, chosen_variants, output,
+                    rendering.Options(template=template, fragment=fragment,
+                                      md_tables=md_tables, draft=draft),
+                    previous, extensions, lang)
+    sys.exit(max(job.run(name) for name in files))
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One ``gxgen render`` run: ``run(name)`` renders one facts file, returns its exit code."""
+
+    files: tuple[str, ...]
+    formats: list[str]
+    variants: list[Any]
+    output: str | None
+    options: Any
+    previous: str | None
+    extensions: tuple[str, ...]
+    lang: str
+
+    def run(self, name: str) -> int:
+        from gxgen import render as rendering
+        from gxgen import targets
+        from gxgen.check import check_file
+        from gxgen.files import Refused
+        from gxgen.variants import MissingLabel
+        from gxgen.writers import WriterError
+
+        single = len(self.files) == 1
+        result = check_file(name, self.previous if single else None, extra=self.extensions)
         for f in result.findings:
-            click.echo(f.format(lang), err=True)
-        if result.facts is None or (not result.ok and not draft):
-            failed = True
-            say(f"{name}：有错误，未生成（可用 --draft 生成草稿）",
-                f"{name}: has errors, nothing written (use --draft for a draft)", lang)
-            continue
+            click.echo(f.format(self.lang), err=True)
+        if result.facts is None or (not result.ok and not self.options.draft):
+            unreadable = any(f.code in UNREADABLE for f in result.findings)
+            code = ("render_unreadable" if unreadable else
+                    "render_errors_draft" if self.options.draft else "render_errors")
+            click.echo(message(code, self.lang, file=name), err=True)
+            return 2 if unreadable else 1
+        out = self.output
         try:
             plan = rendering.plan(
-                result.facts, Path(name), chosen_formats, chosen_variants,
-                Path(output) if output else None, options,
-                many=len(files) > 1 or bool(output and output.endswith(("/", os.sep))))
+                result.facts, Path(name), self.formats, self.variants,
+                Path(out) if out else None, self.options,
+                many=not single or bool(out and out.endswith(("/", os.sep))))
         except WriterError as exc:
-            failed = True
-            say(f"{name}：{exc}", f"{name}: {exc}", lang)
-            continue
+            say(f"{name}：{exc}", f"{name}: {exc}", self.lang)
+            return 1
         except MissingLabel as exc:
-            refused = True
-            say(f"{name}：{exc.message('zh')}", f"{name}: {exc.message('en')}", lang)
-            continue
-        for path in rendering.write_all(plan.outputs):
-            click.echo(str(path))
-    sys.exit(2 if refused else 1 if failed else 0)
+            say(f"{name}：{exc.message('zh')}", f"{name}: {exc.message('en')}", self.lang)
+            return 2
+        inputs = self.inputs(name, result)
+        try:
+            for output in plan.outputs:
+                targets.protect(targets.resolve(output.path), inputs)
+            written = rendering.write_all(plan.outputs)
+        except (Refused, OSError) as exc:
+            click.echo(refusal(exc, self.lang), err=True)
+            return 2
+        for path in written:
+            if targets.stream_fd(path) is None:
+                click.echo(str(path))
+        return 0
+
+    def inputs(self, name: str, result: Any) -> list[Path]:
+        """Every file this report was made from: the facts files named, last year's file,
+        the template, and the extension definitions the facts or ``--extension`` name."""
+        from gxgen.extensions import is_path
+
+        found = [Path(f) for f in self.files]
+        found += [Path(p) for p in (self.previous, result.previous) if p]
+        if self.options.template is not None:
+            found.append(Path(self.options.template))
+        refs = result.facts.data.get("extensions") if result.facts is not None else None
+        for ref in refs if isinstance(refs, list) else ():
+            if isinstance(ref, str) and is_path(ref.strip()):
+                found.append(Path(name).parent / Path(ref.strip()).expanduser())
+        found += [Path(x).expanduser() for x in self.extensions if is_path(x)]
+        return found
+
+
+def message(code: str, lang: str, **params: object) -> str:
+    from gxgen.messages import render as text
+
+    return text(code, lang, params)
+
+
+DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+NO_PERMISSION = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def refusal(exc: Exception, lang: str) -> str:
+    """The one catalogue line for an output refused (``files.Refused``) or failed
+    (``OSError`` naming the output)."""
+    from gxgen.files import Refused
+
+    if isinstance(exc, Refused):
+        return message(exc.code, lang, **exc.params)
+    assert isinstance(exc, OSError)
+    path = exc.filename if exc.filename is not None else "?"
+    if exc.errno in DISK_FULL:
+        return message("output_disk_full", lang, path=path)
+    if exc.errno in NO_PERMISSION:
+        return message("output_no_permission", lang, path=path)
+    return message("output_cannot_write", lang, path=path,
+                   reason=exc.strerror or type(exc).__name__)
 
 
 @cli.command()
@@ -182,15 +278,21 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
 @click.option("--year", required=True, type=click.IntRange(2008, 2100), help="报告年度.")
 @click.option("--edition", "edition_id", default=None,
               help="格式版本 2021 或 2019（默认按年度选择）.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="写出的事实文件（默认输出到标准输出）；已存在时不覆盖，除非加 --force.")
+@click.option("--force", is_flag=True, help="覆盖已存在的 -o 文件.")
 @EXTENSION
 @LANG
-def init(agency: str, year: int, edition_id: str | None, extensions: tuple[str, ...],
-         lang: str | None) -> None:
-    """写出带中文注释的事实文件模板（输出到标准输出）."""
+def init(agency: str, year: int, edition_id: str | None, output: Path | None, force: bool,
+         extensions: tuple[str, ...], lang: str | None) -> None:
+    """写出带中文注释的事实文件模板（-o FILE，或输出到标准输出）."""
     from gxgen import editions
     from gxgen import extensions as ext
     from gxgen.scaffold import scaffold
 
+    lang = lang_of(lang)
+    if output is not None:
+        facts_target(output, force, lang)
     if edition_id is None:
         chosen = editions.for_year(year) or editions.load(editions.available()[0])
     elif edition_id in editions.available():
@@ -201,10 +303,41 @@ def init(agency: str, year: int, edition_id: str | None, extensions: tuple[str, 
     if extensions:
         extended, problems = ext.extend(chosen, [ext.Ref(e, Path.cwd()) for e in extensions])
         if extended is None:
-            print_findings(problems, lang_of(lang))
+            print_findings(problems, lang)
             sys.exit(2)
         chosen = extended
-    click.echo(scaffold(chosen, agency, year), nl=False)
+    text = scaffold(chosen, agency, year)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_facts(output, text, lang)
+    click.echo(message("init_written", lang, path=output), err=True)
+
+
+def facts_target(output: Path, force: bool, lang: str, exists: str = "output_exists") -> None:
+    """Refuse (exit 2) a facts output that exists (without ``--force``) or is not a regular
+    file; ``exists`` is the catalogue line for the first case."""
+    from gxgen import targets
+    from gxgen.files import Refused
+
+    try:
+        targets.for_facts(output, force)
+    except Refused as exc:
+        code = exists if exc.code == "output_exists" else exc.code
+        click.echo(message(code, lang, **exc.params), err=True)
+        sys.exit(2)
+
+
+def write_facts(output: Path, text: str, lang: str) -> None:
+    """Write a facts file atomically; a refusal or failure is one line and exit 2."""
+    from gxgen.files import Refused
+    from gxgen.render import write_atomic
+
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except (Refused, OSError) as exc:
+        click.echo(refusal(exc, lang), err=True)
+        sys.exit(2)
 
 
 @cli.command("schema")

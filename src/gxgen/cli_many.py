@@ -156,35 +156,63 @@ def _report(result: Any, output: Path, lang: str) -> None:
               default="government", show_default=True,
               help="汇总报告的机关类别（本级政府报告为 government）.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="写出的事实文件（默认输出到标准输出）；位于输入目录内时不计入汇总.")
+              help="写出的事实文件（默认输出到标准输出）；位于输入目录内时不计入汇总；"
+                   "已存在时不覆盖，除非加 --update 或 --force.")
+@click.option("--update", is_flag=True,
+              help="-o 文件已存在时只替换其中的统计数字，保留已写的叙述、日期等内容.")
+@click.option("--force", is_flag=True, help="整个覆盖已存在的 -o 文件（已写的叙述会丢失）.")
 @LANG
 def rollup(paths: tuple[str, ...], agency: str, year: int, agency_type: str,
-           output: Path | None, lang: str | None) -> None:
+           output: Path | None, update: bool, force: bool, lang: str | None) -> None:
     """把各单位的统计数字逐格相加，生成汇总报告的事实文件.
 
     Sums every statistic of the facts files under PATHS into one facts file (narrative left
-    to write). All inputs must be valid, of one edition and of the given year.
-    Exit 0: written; 1: inputs refused; 2: no facts file or an unreadable one.
+    to write). All inputs must be valid, of one edition and of the given year. With --update
+    an existing OUTPUT keeps everything but its figures.
+    Exit 0: written; 1: inputs refused; 2: no facts file, an unreadable one, or OUTPUT refused.
     """
-    from gxgen.render import write_atomic
-    from gxgen.rollup import RollupError
-    from gxgen.rollup import rollup as summing
+    from gxgen import files, targets
+    from gxgen import rollup as rolling
+    from gxgen.cli import facts_target, message, write_facts
 
     lang = lang_of(lang)
+    if update and output is None:
+        raise click.UsageError("--update 需要 -o / --update needs -o")
+    if output is not None:
+        named = [Path(p) for p in paths if files.kind_of(p) != "directory"]
+        if any(targets.same_file(output, p) for p in named):
+            click.echo(message("rollup_output_is_input", lang, path=output), err=True)
+            sys.exit(2)
+        facts_target(output, force or update, lang, exists="rollup_exists")
     try:
-        rolled = summing(paths, agency, year, agency_type,
-                         exclude=[output] if output else [], lang=lang,
-                         folder=output.parent if output else Path("."))
-    except RollupError as exc:
+        rolled = rolling.rollup(paths, agency, year, agency_type,
+                                exclude=[output] if output else [], lang=lang,
+                                folder=output.parent if output else Path("."))
+        text = rolled.text
+        updating = False
+        if update and output is not None and files.kind_of(output) == "file":
+            text = rolling.update(_read_text(output), rolled, str(output), lang)
+            updating = True
+    except rolling.RollupError as exc:
         for line in exc.lines:
             click.echo(line, err=True)
         sys.exit(2 if exc.unreadable else 1)
     if output is None:
-        click.echo(rolled.text, nl=False)
+        click.echo(text, nl=False)
         return
-    write_atomic(output, rolled.text.encode("utf-8"))
-    say(f"已汇总 {len(rolled.sources)} 个事实文件 → {output}（叙述部分待填写）",
-        f"summed {len(rolled.sources)} facts file(s) → {output} (narrative still to write)", lang)
+    write_facts(output, text, lang)
+    click.echo(message("rollup_updated" if updating else "rollup_written", lang,
+                       n=len(rolled.sources), path=output), err=True)
+
+
+def _read_text(path: Path) -> str:
+    """The aggregate to update, as text ('' when it cannot be read: ``update`` refuses it)."""
+    from gxgen import files, loader
+
+    try:
+        return files.read_regular(path, loader.MAX_BYTES).decode("utf-8-sig")
+    except (files.Refused, UnicodeDecodeError):
+        return ""
 
 
 @click.command()

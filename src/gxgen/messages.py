@@ -276,6 +276,110 @@ CATALOG: dict[str, tuple[str, str]] = {
         "traditional form (editions/traditional.yaml; a gxgen defect, please report it; "
         "maintainers: run tools/update_traditional.py)",
     ),
+    # --- outputs: never replace an input, a facts file, a link's far end or a device -------
+    # (issue 8; {path} is the output as the user named it)
+    "output_is_input": (
+        "{path} 是本次的输入文件，不能用作输出；未写入任何文件",
+        "{path} is one of this run's inputs and cannot be an output; nothing written",
+    ),
+    "output_is_facts": (
+        "{path} 是事实文件，报告不能覆盖它；未写入任何文件（请用 -o 另选输出文件名）",
+        "{path} is a facts file, which a report must not replace; nothing written "
+        "(choose another name with -o)",
+    ),
+    "output_link_outside": (
+        "{path} 是指向所在目录之外（{target}）的符号链接，已拒绝写入",
+        "{path} is a symbolic link to {target}, outside its own folder; refused",
+    ),
+    "output_is_directory": (
+        "{path} 是已存在的目录，不能作为输出文件",
+        "{path} is an existing folder, not an output file",
+    ),
+    "output_not_regular": (
+        "{path} 不是普通文件（管道、设备或套接字），已拒绝写入",
+        "{path} is not a regular file (a pipe, device or socket); refused",
+    ),
+    "output_no_reader": (
+        "{path} 是管道或设备，但没有程序在读取，已拒绝写入",
+        "{path} is a pipe or device that nobody is reading; refused",
+    ),
+    "output_binary_tty": (
+        "{format} 是二进制格式，不能输出到终端（{path}）；请用 -o 指定文件",
+        "{format} is a binary format and cannot go to the terminal ({path}); "
+        "give a file with -o",
+    ),
+    "output_stream_many": (
+        "本次生成多个文件，不能都写到 {path}；请用 -o 指定目录",
+        "this run writes several files; they cannot all go to {path}; give a folder with -o",
+    ),
+    "output_not_folder": (
+        "本次生成多个文件，-o 应为目录，但 {path} 是已存在的文件",
+        "this run writes several files, so -o must be a folder, but {path} is an existing file",
+    ),
+    "output_suffix_many": (
+        "本次生成多个文件，-o 应为目录，但 {path} 以 {suffix} 结尾，像是文件名",
+        "this run writes several files, so -o must be a folder, but {path} ends in {suffix} "
+        "like a file name",
+    ),
+    "output_suffix_mismatch": (
+        "-o {path} 的后缀 {suffix} 与 --format {format} 不符（只生成一个文件时，"
+        "-o 的后缀须与格式一致）",
+        "-o {path}: the suffix {suffix} does not match --format {format} (with one output, "
+        "a format suffix on -o must be that format's)",
+    ),
+    "output_disk_full": (
+        "无法写入 {path}：磁盘已满或超出文件大小限制；本报告未写入任何文件，原有文件保持不变",
+        "cannot write {path}: disk full or file size limit reached; nothing of this report "
+        "written, previous files kept",
+    ),
+    "output_no_permission": (
+        "无法写入 {path}：没有写入权限（目录只读或属于其他用户）；本报告未写入任何文件",
+        "cannot write {path}: permission denied (read-only or someone else's folder); "
+        "nothing of this report written",
+    ),
+    "output_cannot_write": (
+        "无法写入 {path}：{reason}；本报告未写入任何文件，原有文件保持不变",
+        "cannot write {path}: {reason}; nothing of this report written, previous files kept",
+    ),
+    "output_exists": (
+        "{path} 已存在，未覆盖（确需覆盖请加 --force）",
+        "{path} already exists and was not replaced (use --force to replace it)",
+    ),
+    "render_unreadable": ("{file}：无法读取，未生成", "{file}: cannot be read; nothing written"),
+    "render_errors": (
+        "{file}：有错误，未生成（可用 --draft 生成草稿）",
+        "{file}: has errors, nothing written (use --draft for a draft)",
+    ),
+    "render_errors_draft": (
+        "{file}：有错误，连草稿也无法生成（请先修正以上错误）",
+        "{file}: has errors that even a draft cannot be made with (fix those above first)",
+    ),
+    "init_written": ("已写出 {path}", "wrote {path}"),
+    "rollup_exists": (
+        "{path} 已存在，未覆盖（--update 只更新其中的统计数字、保留已写的叙述；"
+        "--force 整个覆盖）",
+        "{path} already exists and was not replaced (--update replaces its figures and keeps "
+        "the narrative; --force replaces it all)",
+    ),
+    "rollup_output_is_input": (
+        "{path} 是要汇总的输入文件之一，不能用作输出（它将不计入汇总并被覆盖）",
+        "{path} is one of the files to sum and cannot be the output (it would be left out of "
+        "the sum and replaced)",
+    ),
+    "rollup_update_failed": (
+        "无法只更新 {path} 中的统计数字（文件无法读取，或其格式、表格与本次汇总不同），"
+        "未写入；可用 --force 整个重新生成",
+        "cannot replace just the figures in {path} (it cannot be read, or its edition or "
+        "tables differ from this sum); nothing written; --force regenerates it whole",
+    ),
+    "rollup_written": (
+        "已汇总 {n} 个事实文件 → {path}（叙述部分待填写）",
+        "summed {n} facts file(s) → {path} (narrative still to write)",
+    ),
+    "rollup_updated": (
+        "已汇总 {n} 个事实文件 → {path}（统计数字已更新，叙述保留）",
+        "summed {n} facts file(s) → {path} (figures replaced, narrative kept)",
+    ),
 }
 
 

@@ -1,21 +1,27 @@
 """The rendering half of the pipeline: facts → document model per variant → writer bytes.
 
-Every output of a run is produced in memory first and written only when all succeeded, each
-file atomically (temporary file + rename in the same folder): a failed run leaves no partial
-file and never replaces a good one.
+Every output of a report is produced in memory first, then written all or nothing: each to a
+temporary file beside its target, renamed into place only when all were written. A failed run
+leaves no partial file and never replaces a good one. Where an output may go at all (links,
+FIFOs, streams, inputs, facts files) is ``targets``' business.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from gxgen import files, targets
 from gxgen.document import Document
 from gxgen.facts import Facts
+from gxgen.files import Refused
 
 FORMATS: dict[str, str] = {
     "docx": ".docx",
@@ -105,6 +111,35 @@ def output_path(source: Path, fmt: str, variant: Any, out: Path | None, many: bo
     return out
 
 
+SUFFIXES: dict[str, str] = {**{s: f for f, s in FORMATS.items()}, ".htm": "html",
+                            ".markdown": "md"}
+"""File name suffixes that say a format (``-o x.docx`` must be a DOCX)."""
+
+
+def check_output(out: str, fmts: list[str], several: bool) -> None:
+    """The one ``-o`` rule, before anything is rendered (``files.Refused`` otherwise).
+
+    An existing folder, or a name ending with a separator, is a folder. With several outputs
+    ``-o`` is a folder: not an existing file, not a name with a format suffix. With one
+    output it is the file name, and a format suffix on it must be the format's. A stream
+    (``-``, ``/dev/stdout``…) takes one output only."""
+    if targets.stream_fd(out) is not None:
+        if several:
+            raise Refused("output_stream_many", path=out)
+        return
+    kind = files.kind_of(out)
+    if kind == "directory" or out.endswith(("/", os.sep)):
+        return
+    suffix = Path(out).suffix.lower()
+    if several:
+        if kind != "missing":
+            raise Refused("output_not_folder", path=out)
+        if suffix in SUFFIXES:
+            raise Refused("output_suffix_many", path=out, suffix=suffix)
+    elif suffix in SUFFIXES and SUFFIXES[suffix] != fmts[0]:
+        raise Refused("output_suffix_mismatch", path=out, suffix=suffix, format=fmts[0])
+
+
 def plan(facts: Facts, source: Path, fmts: list[str], variants: list[Any],
          out: Path | None, options: Options, many: bool = False) -> Plan:
     result = Plan()
@@ -118,27 +153,20 @@ def plan(facts: Facts, source: Path, fmts: list[str], variants: list[Any],
     return result
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+class WriteFailed(OSError):
+    """Writing an output failed (disk full, no permission…); ``filename`` is the output as
+    the user named it. Raised before any rename when a file cannot be staged (the usual
+    case), so the previous outputs are all still there; staged files are removed."""
 
-    A target that exists and is not a regular file (``/dev/stdout``, a FIFO, ``/dev/null``) is
-    written in place: renaming over it would replace the device itself.
-    """
-    if path.exists() and not path.is_file():
-        with path.open("wb") as fh:
-            fh.write(data)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.is_file() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace (or create) the regular file ``path`` so that readers see the old file or the
+    new one, never half. For facts files: a FIFO, device or stream is refused
+    (``files.Refused``), a link is written through only to its own folder."""
+    target = targets.resolve(path)
+    if target.kind != "file":
+        raise Refused("output_not_regular", path=str(path))
+    _replace([(target, data)])
 
 
 def _umask() -> int:
@@ -151,12 +179,9 @@ def _umask() -> int:
 def write_changed(path: Path, data: bytes) -> bool:
     """Write unless the file already holds exactly ``data`` (its time stays as it is, so
     tools watching the folder see no change). True when written."""
-    try:
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomic(path, data)
+    if _unchanged(path, data):
+        return False
+    write_all([Output(path, data, "", "")])
     return True
 
 
@@ -166,26 +191,109 @@ TEMP_SUFFIX = ".tmp"
 killed between writing and renaming leaves files the next run can recognise and remove."""
 
 
-def write_all(outputs: list[Output]) -> list[Path]:
+BINARY = ("docx", "odt")
+"""Formats that must not be poured onto a terminal."""
+
+
+def write_all(outputs: list[Output], within: Path | None = None) -> list[Path]:
     """All or nothing: every output that changed is first written to a temporary file beside
     its target; only when all of them are written are they renamed into place. A failure
-    (disk full, a killed process) leaves every previous file as it was."""
-    staged: list[tuple[str, Path]] = []
-    streams = [o for o in outputs if o.path.exists() and not o.path.is_file()]
+    (disk full, a killed process) leaves every previous file as it was.
+
+    Each path is checked first (``targets.resolve``; links are followed only inside their own
+    folder, or under ``within``): a refusal (``files.Refused``) writes nothing. A stream
+    (``-``, ``/dev/stdout``) takes a single output, never a binary one on a terminal; a FIFO
+    or character device is opened without blocking, refused when nobody reads it, and written
+    after the renames. A failed write raises ``WriteFailed`` naming the output."""
+    places = [targets.resolve(o.path, within) for o in outputs]
+    for output, place in zip(outputs, places, strict=True):
+        if place.kind != "stream":
+            continue
+        if len(outputs) > 1:
+            raise Refused("output_stream_many", path=str(output.path))
+        if output.fmt in BINARY and _isatty(place.fd):
+            raise Refused("output_binary_tty", path=str(output.path), format=output.fmt)
+    opened: list[tuple[int, Output]] = []
     try:
-        for output in outputs:
-            if output in streams or _unchanged(output.path, output.data):
+        for output, place in zip(outputs, places, strict=True):
+            if place.kind == "special":
+                opened.append((_open_special(place), output))
+        _replace([(p, o.data) for o, p in zip(outputs, places, strict=True) if p.kind == "file"])
+        for fd, output in opened:
+            _guarded(output.path, partial(_write_fd, fd, output.data))
+        for output, place in zip(outputs, places, strict=True):
+            if place.kind == "stream":
+                _guarded(output.path, partial(_write_stream, place.fd, output.data))
+    finally:
+        for fd, _ in opened:
+            os.close(fd)
+    return [output.path for output in outputs]
+
+
+def _replace(items: list[tuple[targets.Target, bytes]]) -> None:
+    """Stage every changed file, then rename them all; on failure remove what was staged."""
+    staged: list[tuple[str, targets.Target]] = []
+    try:
+        for place, data in items:
+            if _unchanged(place.path, data):
                 continue
-            staged.append((_stage(output.path, output.data), output.path))
-        for tmp, path in staged:
-            os.replace(tmp, path)
+            staged.append((_guarded(place.named, partial(_stage, place.path, data)), place))
+        for tmp, place in staged:
+            _guarded(place.named, partial(os.replace, tmp, place.path))
     except BaseException:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
         raise
-    for output in streams:
-        write_atomic(output.path, output.data)
-    return [output.path for output in outputs]
+
+
+def _guarded(path: Path, action: Callable[[], Any]) -> Any:
+    """Run ``action``; an OS error becomes ``WriteFailed`` naming ``path``."""
+    try:
+        return action()
+    except WriteFailed:
+        raise
+    except OSError as exc:
+        raise WriteFailed(exc.errno, exc.strerror or str(exc), str(path)) from exc
+
+
+def _open_special(place: targets.Target) -> int:
+    """Open a FIFO or device for writing without waiting for a reader; refuse when there is
+    none (ENXIO), then switch to blocking writes."""
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(place.path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise Refused("output_no_reader", path=str(place.named)) from exc
+        raise WriteFailed(exc.errno, exc.strerror or str(exc), str(place.named)) from exc
+    os.set_blocking(fd, True)
+    return fd
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _isatty(fd: int | None) -> bool:
+    """Whether the stream is a terminal (``sys.stdout``/``sys.stderr`` for 1 and 2, so that
+    click's test runner is asked, not the test process's own descriptors)."""
+    if fd == 1:
+        return sys.stdout.isatty()
+    if fd == 2:
+        return sys.stderr.isatty()
+    return fd is not None and os.isatty(fd)
+
+
+def _write_stream(fd: int | None, data: bytes) -> None:
+    if fd in (1, 2):
+        stream = sys.stdout if fd == 1 else sys.stderr
+        stream.flush()
+        stream.buffer.write(data)
+        stream.buffer.flush()
+    elif fd is not None:
+        _write_fd(fd, data)
 
 
 def _unchanged(path: Path, data: bytes) -> bool:

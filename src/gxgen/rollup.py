@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
+
 from gxgen.editions import Edition
 from gxgen.facts import Facts, Value
 from gxgen.findings import Finding, has_errors
@@ -44,6 +46,8 @@ class Rolled:
     """``(file, agency)`` of every file summed, in order."""
     values: dict[str, Value]
     """The summed figures by facts path (what the text says)."""
+    edition: Edition | None = None
+    """The (extended) edition of the inputs, which says which keys hold figures."""
 
 
 def add(values: Sequence[Value]) -> Value:
@@ -114,7 +118,7 @@ def rollup(paths: Sequence[str | Path], agency: str, year: int,
                f.edition.tables}
     text = write(facts[0].edition, agency, year, agency_type, values, sources, records,
                  extension_refs(facts[0], Path(folder)))
-    return Rolled(text, sources, values)
+    return Rolled(text, sources, values, facts[0].edition)
 
 
 def extension_refs(facts: Facts, folder: Path) -> list[str]:
@@ -153,3 +157,128 @@ def write(edition: Edition, agency: str, year: int, agency_type: str,
     )
     return scaffold(edition, agency, year, values=values, agency_type=agency_type,
                     header=header, note=TO_WRITE, records=records, extensions=extensions)
+
+
+# --------------------------------------------------------------------------- --update
+
+HEADER_FIRST = "# gxgen rollup 生成的汇总事实文件。"
+HEADER_LAST = "# 叙述部分标有"
+
+
+def figure_keys(edition: Edition) -> set[tuple[str, ...]]:
+    """The keys whose values are figures: each statistics table (top level), each record of
+    figures inside a narrative group (``other_matters.processing_fees``), and ``extensions``
+    (it says which tables there are)."""
+    keys: set[tuple[str, ...]] = {("extensions",)}
+    for path, cell in edition.cells.items():
+        parts = tuple(path.split("."))
+        keys.add(parts[:1] if cell.table in edition.tables else parts[:2])
+    return keys
+
+
+def update(old: str, rolled: Rolled, file: str, lang: str = "zh") -> str:
+    """``old`` (an aggregate facts file someone has written in) with its figures replaced by
+    ``rolled``'s: every figure key's lines are swapped for the new ones, everything else
+    (narrative, date, title, comments) stays as written. Raises ``RollupError`` when the
+    result would not state exactly the new sums (another edition, a reshaped file)."""
+    from gxgen import loader
+    from gxgen.check import check_loaded
+
+    assert rolled.edition is not None
+    keys = figure_keys(rolled.edition)
+    try:
+        merged = _swap(old, rolled.text, keys)
+        checked = check_loaded(loader.loads(merged, file))
+    except (yaml.YAMLError, loader.LoadError, ValueError) as exc:
+        raise RollupError([render("rollup_update_failed", lang, {"path": file})],
+                          unreadable=True) from exc
+    if checked.facts is None or checked.facts.values != rolled.values:
+        raise RollupError([render("rollup_update_failed", lang, {"path": file})],
+                          unreadable=True)
+    return merged
+
+
+def _swap(old: str, new: str, keys: set[tuple[str, ...]]) -> str:
+    lines = old.splitlines()
+    fresh = new.splitlines()
+    before, after = _spans(old, keys), _spans(new, keys)
+    edits: list[tuple[int, int, list[str]]] = []
+    for key in keys:
+        if key in before:
+            start, end, col = before[key]
+            edits.append((start, end + 1, _block(fresh, after.get(key), col)))
+        elif key in after:
+            edits.append(_insert(lines, before, fresh, after, key))
+    for start, stop, block in sorted(edits, reverse=True):
+        lines[start:stop] = block
+    return "\n".join(_header(lines, fresh)) + "\n"
+
+
+def _block(fresh: list[str], span: tuple[int, int, int] | None, col: int) -> list[str]:
+    """The new lines of a key, moved to indentation ``col`` (nothing when it has none)."""
+    if span is None:
+        return []
+    start, end, new_col = span
+    shift = col - new_col
+    return [(" " * shift + line) if shift >= 0 else line[-shift:]
+            for line in fresh[start:end + 1]]
+
+
+def _insert(lines: list[str], before: dict[tuple[str, ...], tuple[int, int, int]],
+            fresh: list[str], after: dict[tuple[str, ...], tuple[int, int, int]],
+            key: tuple[str, ...]) -> tuple[int, int, list[str]]:
+    """A figure key the old file lacks: under its parent when the old file has the parent
+    (as its first child), else at the end of the file."""
+    parent = before.get(key[:-1]) if len(key) > 1 else None
+    if parent is None:
+        at = len(lines)
+        return at, at, _block(fresh, after[key], 0 if len(key) == 1 else 2)
+    return parent[0] + 1, parent[0] + 1, _block(fresh, after[key], parent[2] + 2)
+
+
+def _spans(text: str, keys: set[tuple[str, ...]]) -> dict[tuple[str, ...], tuple[int, int, int]]:
+    """``key → (first line, last line, column)`` of each key in ``keys`` and of their parent
+    mappings, found by composing the YAML (comment lines after a value are not its own)."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    lines = text.splitlines()
+    wanted = keys | {k[:i] for k in keys for i in range(1, len(k))}
+    out: dict[tuple[str, ...], tuple[int, int, int]] = {}
+
+    def walk(node: yaml.Node | None, prefix: tuple[str, ...]) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            return
+        for key_node, value in node.value:
+            path = (*prefix, str(key_node.value))
+            if path not in wanted:
+                continue
+            out[path] = (key_node.start_mark.line, _last(lines, key_node, value),
+                         key_node.start_mark.column)
+            walk(value, path)
+
+    walk(root, ())
+    return out
+
+
+def _last(lines: list[str], key: yaml.Node, value: yaml.Node) -> int:
+    end = value.end_mark
+    last = end.line if end.column > 0 else end.line - 1
+    while last > key.start_mark.line and (not lines[last].strip()
+                                           or lines[last].lstrip().startswith("#")):
+        last -= 1
+    return last
+
+
+def _header(lines: list[str], fresh: list[str]) -> list[str]:
+    """The list of files summed, in the comment block at the top, brought up to date."""
+    def block(text: list[str]) -> tuple[int, int] | None:
+        first = next((i for i, line in enumerate(text) if line.startswith(HEADER_FIRST)), None)
+        if first is None:
+            return None
+        last = next((i for i in range(first, len(text)) if text[i].startswith(HEADER_LAST)),
+                    None)
+        return None if last is None else (first, last)
+
+    old, new = block(lines), block(fresh)
+    if old is None or new is None:
+        return lines
+    return [*lines[:old[0]], *fresh[new[0]:new[1] + 1], *lines[old[1] + 1:]]
