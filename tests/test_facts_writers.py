@@ -52,6 +52,14 @@ def test_init_writes_the_file_and_nothing_on_stdout(tmp_path: Path) -> None:
                                                "--year", "2022").stdout
 
 
+def assert_only_narrative_to_write(path: Path) -> None:
+    """A fresh roll-up: its figures pass every rule; only the 【待填写】 narrative is an error
+    until written (issue 9)."""
+    result = check_file(path)
+    assert result.facts is not None, [f.format() for f in result.findings]
+    assert {f.rule for f in result.findings if f.severity == "error"} == {"C-EMPTY"}
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_init_refuses_an_existing_file_unless_force(tmp_path: Path, lang: str) -> None:
     target = tmp_path / "2022.yaml"
@@ -152,7 +160,7 @@ def test_rollup_refuses_an_existing_output_unless_force(tree: Path, tmp_path: Pa
     assert out.read_text("utf-8") == "# written by hand\n"
     forced = gxgen(*sum_args(tree, out, "--force"))
     assert forced.exit_code == 0, forced.output
-    assert check_file(out).ok
+    assert_only_narrative_to_write(out)
 
 
 def test_rollup_update_without_output_is_a_usage_error(tree: Path) -> None:
@@ -164,13 +172,15 @@ def test_rollup_update_of_a_missing_file_writes_it(tree: Path, tmp_path: Path) -
     out = tmp_path / "sum.yaml"
     result = gxgen(*sum_args(tree, out, "--update"))
     assert result.exit_code == 0, result.output
-    assert check_file(out).ok
+    assert_only_narrative_to_write(out)
 
 
 def written_in(text: str) -> str:
     """What an author does to a fresh aggregate: write the narrative, set the date, add a
     note of their own, and lay a table out their own way (rows indented four spaces)."""
     text = text.replace('text: ""', 'text: "全区情况良好。"')
+    text = re.sub(r"(?m)^(problems: \|.*\n)  \n",
+                  r"\1  部分单位解读形式单一，下一步加强指导。\n", text)
     text = text.replace("# date: 2023-03-20", "date: 2023-03-25")
     section = "# 二、主动公开政府信息情况"
     text = text.replace(section, f"{section}\n# 注：数字经区政务办核对")
