@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gxgen import editions, extensions, loader, rules, schema
+from gxgen import editions, extensions, ignores, loader, rules, schema
 from gxgen import facts as facts_mod
 from gxgen.editions import Edition
 from gxgen.facts import Facts
@@ -25,6 +25,8 @@ class Checked:
     findings: list[Finding] = field(default_factory=list)
     previous: str | None = None
     """The last-year file used for the cross-year checks, if any."""
+    ignored: list[Finding] = field(default_factory=list)
+    """Warnings the file's ``ignore:`` entries silenced (listed in JSON, never counted)."""
 
     @property
     def ok(self) -> bool:
@@ -118,6 +120,7 @@ def check_file(path: str | Path, previous: str | Path | None = None,
             result.findings += notes
             result.previous = str(prev_path) if prev_facts else None
         result.findings += rules.check(result.facts, prev_facts)
+        result.findings, result.ignored = ignores.apply(result.facts, result.findings)
     result.findings.sort(key=sort_key)
     return result
 
