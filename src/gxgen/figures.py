@@ -513,7 +513,7 @@ def _check_share(facts: Facts, st: Statement) -> Problem | None:
     actual = pct.quantize(Decimal("0.01"))
     return ("figure_share",
             {"where": where(facts.edition, part.patterns), "part": _fmt(part.value),
-             "base_label": where(facts.edition, tuple(base)), "base": _fmt(total),
+             "base_label": "+".join(_name(facts.edition, p) for p in base), "base": _fmt(total),
              "actual": _fmt(actual)},
             {"cells": list(part.paths), "stated": _json(st.value), "table": _json(actual)})
 

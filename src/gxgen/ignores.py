@@ -58,8 +58,8 @@ def apply(facts: Facts, findings: list[Finding]) -> tuple[list[Finding], list[Fi
 def _note(facts: Facts, i: int, code: str, entry: Any) -> Finding:
     mark = facts.marks.value((KEY, i))
     path = entry.get("path") if isinstance(entry, dict) else None
-    return Finding("ignore", "warning", code,
-                   {"rule": entry.get("rule") if isinstance(entry, dict) else "",
-                    "at": f"，位置 {path}" if path else "", "at_en": f", at {path}" if path else ""},
+    params = {"rule": entry.get("rule") if isinstance(entry, dict) else "",
+              "at": f"，位置 {path}" if path else "", "at_en": f", at {path}" if path else ""}
+    return Finding("ignore", "warning", code, params,
                    facts.file, mark.line if mark else None, mark.col if mark else None,
                    f"{KEY}.{i}")

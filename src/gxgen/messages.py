@@ -182,9 +182,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "figure_share": (
         "叙述称“{text}”，但{where}={part}，占{base_label}（{base}）的 {actual}%"
-        "（按本年新收、新收加上年结转计算也不符）",
+        "（以办理结果总计、本年新收或新收加上年结转为分母都不符）",
         "the narrative says “{text}”, but {where} = {part} is {actual}% of {base_label} "
-        "({base}) (nor does it fit 本年新收 or 新收 plus 上年结转)",
+        "({base}), the nearest of the shares of 办理结果总计, 本年新收 and 新收 + 上年结转",
     ),
     "figure_claim": (
         "叙述称“{text}”，但{where}中 {cells}",
