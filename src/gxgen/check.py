@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gxgen import editions, extensions, loader, rules, schema
+from gxgen import editions, extensions, ignores, loader, rules, schema
 from gxgen import facts as facts_mod
 from gxgen.editions import Edition
 from gxgen.facts import Facts
@@ -31,6 +31,8 @@ class Checked:
     partial: Facts | None = None
     """A file with schema errors: its valid parts, the rest unknown. The rules run on it;
     nothing is rendered from it."""
+    ignored: list[Finding] = field(default_factory=list)
+    """Warnings the file's ``ignore:`` entries silenced (listed in JSON, never counted)."""
 
     @property
     def readable(self) -> Facts | None:
@@ -129,6 +131,7 @@ def check_file(path: str | Path, previous: str | Path | None = None,
             result.findings += notes
             result.previous = str(prev_path) if prev_facts else None
         result.findings += rules.check(facts, prev_facts)
+        result.findings, result.ignored = ignores.apply(facts, result.findings)
     result.findings.sort(key=sort_key)
     return result
 

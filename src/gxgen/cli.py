@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from gxgen import __version__
-from gxgen.findings import Finding, has_errors, to_json
+from gxgen.findings import Finding, has_errors, sort_key, strict, to_json
 
 UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "bad_utf8",
               "too_large"}
@@ -26,6 +26,8 @@ EXTENSION = click.option(
     "--extension", "extensions", multiple=True, metavar="FILE",
     help="扩展表：内置名称（如 zhejiang）或扩展定义文件路径，"
          "加在事实文件的 extensions 之后。可重复.")
+STRICT = click.option("--strict", "strict_mode", is_flag=True,
+                      help="警告也按错误处理（退出码 1），供 CI 使用 / warnings count as errors.")
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                     help="消息语言 / message language (default zh, or $GXGEN_LANG).")
 
@@ -67,15 +69,18 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="输出格式：text（每条一行）或 json（供 CI 使用）.")
 @EXTENSION
+@STRICT
 @LANG
 def validate(files: tuple[str, ...], previous: str | None, fmt: str,
-             extensions: tuple[str, ...], lang: str | None) -> None:
+             extensions: tuple[str, ...], strict_mode: bool, lang: str | None) -> None:
     """校验事实文件：结构、勾稽关系、跨年度结转、内容要求。
 
     A folder is searched for *.yaml / *.yml facts files (as ``batch`` does), so a whole
     repository of agencies and years is checked at once, cross-year included.
 
-    Exit 0: no errors (warnings allowed); 1: errors; 2: a file could not be read.
+    Exit 0: no errors (warnings allowed; with --strict, none either); 1: errors; 2: a file
+    could not be read. Warnings silenced by the file's ``ignore:`` are listed in JSON with
+    ``"ignored": true`` and counted apart.
     """
     from gxgen.batch import discover
     from gxgen.check import check_file
@@ -92,16 +97,23 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
     if previous and len(files) > 1:
         raise click.UsageError("--previous 只能用于单个文件 / --previous takes one file")
     findings: list[Finding] = []
+    ignored: list[Finding] = []
     for name in files:
-        findings += check_file(name, previous, extra=extensions).findings
+        checked = check_file(name, previous, extra=extensions)
+        findings += checked.findings
+        ignored += checked.ignored
+    if strict_mode:
+        findings = strict(findings)
     if fmt == "json":
-        click.echo(to_json(findings, lang))
+        click.echo(to_json(sorted([*findings, *ignored], key=sort_key), lang))
     else:
         print_findings(findings, lang)
         errors = sum(1 for f in findings if f.severity == "error")
         warnings = sum(1 for f in findings if f.severity == "warning")
-        say(f"已检查 {len(files)} 个文件：错误 {errors} 条，警告 {warnings} 条",
-            f"checked {len(files)} file(s): {errors} error(s), {warnings} warning(s)", lang)
+        say(f"已检查 {len(files)} 个文件：错误 {errors} 条，警告 {warnings} 条"
+            + (f"（另有 {len(ignored)} 条警告按 ignore 忽略）" if ignored else ""),
+            f"checked {len(files)} file(s): {errors} error(s), {warnings} warning(s)"
+            + (f" ({len(ignored)} more silenced by ignore)" if ignored else ""), lang)
     sys.exit(exit_code(findings))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from gxgen.cli import LANG, lang_of, say
+from gxgen.cli import LANG, STRICT, lang_of, say
 
 
 def _width(text: str) -> int:
@@ -52,15 +52,17 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
               show_default=True, help="Markdown 表格：pipe 或 html（保留合并单元格）.")
 @click.option("--progress/--no-progress", default=None,
               help="显示进度条（默认仅在终端上显示）.")
+@STRICT
 @LANG
 def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
           variants: tuple[str, ...], jobs: int | None, force: bool, template: Path | None,
-          md_tables: str, progress: bool | None, lang: str | None) -> None:
+          md_tables: str, progress: bool | None, strict_mode: bool, lang: str | None) -> None:
     """校验并生成目录下的全部事实文件（并行，增量）.
 
     Finds every *.yaml under PATHS, checks each (cross-year included), renders the valid ones
     in parallel into OUTPUT (mirroring the input layout) and writes OUTPUT/index.html. A broken
-    file never stops the others. Exit 0: all rendered; 1: some file failed; 2: no facts file.
+    file never stops the others. Exit 0: all rendered; 1: some file failed (with --strict,
+    also: some file has warnings; its reports are still written); 2: no facts file.
     """
     from gxgen import batch as batching
     from gxgen import render as rendering
@@ -96,7 +98,11 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
         if bar is not None:
             bar.__exit__(None, None, None)
     _report(result, output, lang)
-    sys.exit(1 if result.failed else 0)
+    warned = [o for o in result.outcomes if o.warnings and o.status != "error"]
+    if strict_mode and warned:
+        say(f"--strict：{len(warned)} 份报告有警告，按错误处理",
+            f"--strict: {len(warned)} report(s) have warnings, counted as errors", lang)
+    sys.exit(1 if result.failed or (strict_mode and warned) else 0)
 
 
 def _check_template(template: Path, lang: str) -> None:

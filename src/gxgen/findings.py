@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from gxgen.messages import render
@@ -30,6 +30,10 @@ class Finding:
     col: int | None = None
     path: str | None = None
     """The facts path the finding is about (``applications.new.natural``)."""
+    detail: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+    """Extra JSON keys some rules add (C-FIGURE: ``cells``, ``stated``, ``table``)."""
+    ignored: bool = False
+    """Silenced by an ``ignore:`` entry of the facts file: shown, never counted."""
 
     def message(self, lang: str = "zh") -> str:
         return render(self.code, lang, self.params)
@@ -58,11 +62,18 @@ class Finding:
             "path": self.path,
             "code": self.code,
             "message": self.message(lang),
+            **(self.detail or {}),
+            **({"ignored": True} if self.ignored else {}),
         }
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
+
+
+def strict(findings: Iterable[Finding]) -> list[Finding]:
+    """``--strict`` (for CI): every warning becomes an error."""
+    return [replace(f, severity="error") if f.severity == "warning" else f for f in findings]
 
 
 def sort_key(f: Finding) -> tuple[Any, ...]:
@@ -77,12 +88,20 @@ def to_json(findings: Iterable[Finding], lang: str = "zh") -> str:
                        "message"}, ...]}
 
     ``line``/``column`` are 1-based or null; ``path`` is the facts path or null; ``code``
-    is the message key (language-independent); ``message`` follows ``--lang``."""
+    is the message key (language-independent); ``message`` follows ``--lang``.
+
+    Optional keys, present only when they apply: a C-FIGURE finding adds ``cells`` (the
+    facts paths of the table cells it compared), ``stated`` (the figure the narrative
+    states; 0 for a claim such as 均获维持) and ``table`` (the table's value). A finding
+    silenced by the facts file's ``ignore:`` is listed with ``"ignored": true`` and counted
+    in ``ignored``, not in ``warnings``."""
     items = [f.to_dict(lang) for f in findings]
+    live = [f for f in items if not f.get("ignored")]
     doc = {
         "version": 1,
-        "errors": sum(1 for f in items if f["severity"] == "error"),
-        "warnings": sum(1 for f in items if f["severity"] == "warning"),
+        "errors": sum(1 for f in live if f["severity"] == "error"),
+        "warnings": sum(1 for f in live if f["severity"] == "warning"),
+        **({"ignored": len(items) - len(live)} if len(live) < len(items) else {}),
         "findings": items,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)

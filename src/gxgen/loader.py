@@ -46,6 +46,10 @@ class Marks:
 
     keys: dict[PathKey, Mark] = field(default_factory=dict)
     values: dict[PathKey, Mark] = field(default_factory=dict)
+    styles: dict[PathKey, str] = field(default_factory=dict)
+    """Each text value's YAML style: ``""`` plain, ``"'"``, ``'"'``, ``"|"`` or ``">"``."""
+    lines: list[str] = field(default_factory=list)
+    """The source lines, to place a finding inside a long text value (``locate``)."""
 
     def value(self, path: PathKey) -> Mark | None:
         """The value's own position, else the nearest enclosing one."""
@@ -57,6 +61,52 @@ class Marks:
 
     def key(self, path: PathKey) -> Mark | None:
         return self.keys.get(path) or self.value(path)
+
+    def locate(self, path: PathKey, value: str, offset: int) -> Mark | None:
+        """Where character ``offset`` of the text ``value`` at ``path`` stands in the file.
+
+        Exact for plain, single-quoted, literal and folded scalars: the source is walked
+        beside the value, skipping the indentation and line folds YAML removed (and the
+        doubled quote of ``'it''s'``). A double-quoted value, whose escapes do not map
+        one to one, gives its own position, as does anything that does not line up."""
+        start = self.values.get(path)
+        style = self.styles.get(path)
+        if start is None or style is None or style == '"' or not self.lines:
+            return start
+        line, col = start.line - 1, start.col - 1
+        if style in ("|", ">"):
+            line, col = line + 1, 0
+        elif style == "'":
+            col += 1
+        return _walk(self.lines, line, col, value, offset, style == "'") or start
+
+
+def _walk(lines: list[str], line: int, col: int, value: str, offset: int,
+          quoted: bool) -> Mark | None:
+    i = 0
+    while line < len(lines):
+        src = lines[line]
+        if col >= len(src):
+            if i < len(value) and value[i] == "\n" and i != offset:
+                i += 1
+            line, col = line + 1, 0
+            continue
+        if i == offset:
+            return Mark(line + 1, col + 1)
+        if i >= len(value):
+            return None
+        here = src[col]
+        if quoted and here == "'" and src[col + 1:col + 2] == "'" and value[i] == "'":
+            col += 1
+        if here == value[i]:
+            i, col = i + 1, col + 1
+        elif here in " \t":
+            col += 1
+        elif value[i] in " \n":
+            i += 1
+        else:
+            return None
+    return None
 
 
 @dataclass
@@ -158,7 +208,7 @@ def loads(raw: bytes | str, file: str = "<string>") -> Loaded:
         raise _fail(file, "too_deep", limit=MAX_DEPTH) from None
     if node is None:
         raise _fail(file, "empty")
-    marks = Marks()
+    marks = Marks(lines=[line.rstrip("\r") for line in text.split("\n")])
     builder = _Builder(file, marks)
     data = builder.build(node, ())
     if data is None:
@@ -348,7 +398,10 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self._tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, str):
+            self.marks.styles[path] = node.style or ""
+        return value
 
     def _tag(self, node: yaml.Node, plain: str) -> None:
         """Refuse ``!!set``, ``!!omap``, ``!foo`` … on a list or mapping: their meaning is

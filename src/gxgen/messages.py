@@ -175,6 +175,33 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{year} 年度报告应使用 {expected} 格式（{notice}），此文件使用 {edition} 格式",
         "a {year} report should use the {expected} edition ({notice}); this file uses {edition}",
     ),
+    # C-FIGURE: figures stated in the narrative against the tables (gxgen.figures)
+    "figure_count": (
+        "叙述称“{text}”，但{where}={table}，差 {diff}",
+        "the narrative says “{text}”, but {where} = {table}, a difference of {diff}",
+    ),
+    "figure_share": (
+        "叙述称“{text}”，但{where}={part}，占{base_label}（{base}）的 {actual}%"
+        "（以办理结果总计、本年新收或新收加上年结转为分母都不符）",
+        "the narrative says “{text}”, but {where} = {part} is {actual}% of {base_label} "
+        "({base}), the nearest of the shares of 办理结果总计, 本年新收 and 新收 + 上年结转",
+    ),
+    "figure_claim": (
+        "叙述称“{text}”，但{where}中 {cells}",
+        "the narrative says “{text}”, but in {where} {cells}",
+    ),
+    "figure_none": (
+        "叙述称“{text}”，但{where}中 {cells}",
+        "the narrative says “{text}”, but in {where} {cells}",
+    ),
+    "ignored_unused": (
+        "ignore 条目（规则 {rule}{at}）没有忽略任何警告，请删除或改正",
+        "this ignore entry (rule {rule}{at_en}) silences no warning; remove or correct it",
+    ),
+    "ignored_error": (
+        "ignore 条目不能忽略错误（规则 {rule}），只能忽略经核实的警告",
+        "an ignore entry cannot silence an error (rule {rule}), only a confirmed warning",
+    ),
     # batch, rollup, diff (many files)
     "batch_collision": (
         "输出文件名与 {other} 的输出相同，未生成（请重命名其中一个文件或目录）",

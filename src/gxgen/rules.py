@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from gxgen import editions
+from gxgen import editions, figures
 from gxgen.editions import CellSpec, Edition, Section, TableSpec
 from gxgen.facts import Facts, narrative_items
 from gxgen.findings import Finding
@@ -36,6 +36,7 @@ def check(facts: Facts, previous: Facts | None = None) -> list[Finding]:
             out += balance(facts, table)
             out += extra_checks(facts, table)
     out += content(facts)
+    out += figures.check(facts)
     out += dates(facts)
     out += edition_year(facts)
     if previous is not None:

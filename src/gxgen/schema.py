@@ -193,6 +193,14 @@ def _field(edition: Edition, key: str, spec: dict[str, Any]) -> dict[str, Any]:
         return {"title": title, "description": desc,
                 "anyOf": [{"type": "array", "items": {"type": "string", "minLength": 1}},
                           {"type": "object", "additionalProperties": {"type": ["string", "null"]}}]}
+    if kind == "ignore":
+        entry = {"type": "object", "required": ["rule"], "additionalProperties": False,
+                 "properties": {
+                     "rule": {"type": "string", "minLength": 1, "title": "规则",
+                              "description": "要忽略的警告的规则编号，如 C-FIGURE"},
+                     "path": {"type": "string", "minLength": 1, "title": "位置",
+                              "description": "警告所在的事实路径，如 overview.1（含其下各处）"}}}
+        return {"title": title, "description": desc, "type": "array", "items": entry}
     if kind == "record":
         fields = edition.record_fields(key)
         return _obj(title, desc, {f.key: _value(f.value, False, f.label, f"{title} {f.label}")
