@@ -279,7 +279,7 @@ def test_columns_in_every_scalar_style() -> None:
 # --------------------------------------------------------------------------- command line
 
 def test_validate_strict_and_json(tmp_path: Path) -> None:
-    clean = ROOT / "examples/binjiang-xzfw-2021.yaml"
+    clean = ROOT / "examples/demo-district/2022.yaml"
     assert gxgen("validate", "--strict", clean).exit_code == 0
     contra = CONTRA / "changchun-2023.yaml"
     assert gxgen("validate", contra).exit_code == 0

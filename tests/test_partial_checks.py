@@ -128,6 +128,7 @@ def test_an_unknown_cell_last_year_is_not_compared(tmp_path: Path) -> None:
     data = facts_2021()
     data["applications"]["carried_in"] = [7, 0, 0, 0, 0, 0]  # would differ from last year
     data["applications"]["new"] = [4, 2, 0, 1, 0, 1]
+    data["overview"][1]["text"] = "全年依法办理政府信息公开申请，均在法定期限内答复。"  # no figure
     checked = check_file(write(tmp_path / "2022.yaml", data))
     assert findings(tmp_path / "2022.yaml") == [("X-PREV", "warning")]
     assert checked.findings[0].code == "previous_partial"
