@@ -16,13 +16,17 @@ from gxgen import __version__
 from gxgen.findings import Finding, has_errors, to_json
 
 UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "bad_utf8",
-              "too_large"}
+              "too_large", "batch_special"}
 """Load failures that mean "could not read the file at all" (exit 2, not 1)."""
 
 EXTENSION = click.option(
     "--extension", "extensions", multiple=True, metavar="FILE",
     help="扩展表：内置名称（如 zhejiang）或扩展定义文件路径，"
          "加在事实文件的 extensions 之后。可重复.")
+EXCLUDE = click.option(
+    "--exclude", "excludes", multiple=True, metavar="GLOB",
+    help="在目录中查找事实文件时，跳过名称或相对路径匹配 GLOB 的文件和目录"
+         "（如 drafts、*/旧稿/*）。可重复.")
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                     help="消息语言 / message language (default zh, or $GXGEN_LANG).")
 
@@ -64,9 +68,10 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="输出格式：text（每条一行）或 json（供 CI 使用）.")
 @EXTENSION
+@EXCLUDE
 @LANG
 def validate(files: tuple[str, ...], previous: str | None, fmt: str,
-             extensions: tuple[str, ...], lang: str | None) -> None:
+             extensions: tuple[str, ...], excludes: tuple[str, ...], lang: str | None) -> None:
     """校验事实文件：结构、勾稽关系、跨年度结转、内容要求。
 
     A folder is searched for *.yaml / *.yml facts files (as ``batch`` does), so a whole
@@ -74,15 +79,20 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
 
     Exit 0: no errors (warnings allowed); 1: errors; 2: a file could not be read.
     """
-    from gxgen.batch import discover
+    from gxgen.batch import survey
     from gxgen.check import check_file
 
     lang = lang_of(lang)
     expanded: list[str] = []
+    special: set[str] = set()
     for name in files:
         if Path(name).is_dir():
             # a folder without facts files stays as it is: reported as unreadable (exit 2)
-            expanded += [str(source.path) for source in discover([name])] or [name]
+            found = survey([name], globs=excludes)
+            for item in found.ignored:
+                click.echo(item.line(lang), err=True)
+            special |= {str(s.path) for s in found.sources if s.special}
+            expanded += [str(source.path) for source in found.sources] or [name]
         else:
             expanded.append(name)
     files = tuple(expanded)
@@ -90,6 +100,9 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
         raise click.UsageError("--previous 只能用于单个文件 / --previous takes one file")
     findings: list[Finding] = []
     for name in files:
+        if name in special:  # a FIFO or device found in a folder is never opened
+            findings.append(Finding("yaml", "error", "batch_special", {}, name))
+            continue
         findings += check_file(name, previous, extra=extensions).findings
     if fmt == "json":
         click.echo(to_json(findings, lang))
