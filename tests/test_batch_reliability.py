@@ -189,6 +189,8 @@ def render_job(job, key):
     # test hook: the worker rendering killme/ dies as if the OOM killer took it
     if job.rel.startswith("killme/"):
         os.kill(os.getpid(), 9)
+    if job.rel.startswith("exitme/"):
+        os._exit(3)
     return _render_job(job, key)
 
 
@@ -200,11 +202,18 @@ def test_killed_worker_fails_only_its_report(tree: Path, tmp_path: Path) -> None
     write(tree / "killme" / "2022.yaml", facts_2021(agency="自毁局"))
     write(tree / "south" / "2022.yaml", facts_2021(agency="南局"))
     out = tmp_path / "dist"
+    hook = tmp_path / "hook"
+    write(hook / "sitecustomize.py", KILLER)
+    write(tree / "exitme" / "2022.yaml", facts_2021(agency="退出局"))
+    exits = cli("batch", tree / "exitme", tree / "south", "-o", tmp_path / "o2", "-j", "2",
+                *HTML_ONLY, hook=hook)
+    assert exits.returncode == 1, exits.stderr
+    assert "exitme/2022.yaml  batch  工作进程意外退出（退出码 3）" in exits.stderr
+    assert (tmp_path / "o2" / "south" / "2022.html").is_file()
+    (tree / "exitme" / "2022.yaml").unlink()
     first = cli("batch", tree, "-o", out, "-j", "2", *HTML_ONLY)
     assert first.returncode == 0, first.stderr
     published = (out / "killme" / "2022.html").read_bytes()
-    hook = tmp_path / "hook"
-    write(hook / "sitecustomize.py", KILLER)
     result = cli("batch", tree, "-o", out, "-j", "2", "--force", *HTML_ONLY, hook=hook)
     assert result.returncode == 1, result.stderr
     assert "内部错误" not in result.stderr and "Traceback" not in result.stderr
@@ -438,8 +447,10 @@ def test_out_is_a_file(tree: Path, tmp_path: Path) -> None:
 
 DROP_AND_RUN = """
 import os, sys
-import gxgen.batch, gxgen.cli, gxgen.cli_many, gxgen.render, gxgen.check, gxgen.variants
 import concurrent.futures, multiprocessing, fcntl, encodings.utf_8_sig, encodings.gb18030
+import gzip, zipfile, json, hashlib, tempfile
+import gxgen.batch, gxgen.cli, gxgen.cli_many, gxgen.render, gxgen.check, gxgen.variants
+import gxgen.model, gxgen.writers.docx, gxgen.writers.html, gxgen.writers.markdown
 os.setgroups([])
 os.setgid(65534)
 os.setuid(65534)

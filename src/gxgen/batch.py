@@ -733,9 +733,9 @@ def _isolated(items: list[tuple[Job, str]], settings: Settings, workers: int,
             process.start()
             sender.close()
             running[receiver] = (process, job, key)
-        for receiver in ready(list(running)):
-            process, job, key = running.pop(receiver)
-            done.append(_collect(receiver, process, job, key))
+        for finished in ready(list(running)):
+            process, job, key = running.pop(finished)
+            done.append(_collect(finished, process, job, key))
             if progress:
                 progress(1)
     return done
@@ -768,7 +768,7 @@ def _collect(receiver: Any, process: Any, job: Job, key: str) -> Outcome:
             name = "?"
         finding = _batch_finding(job.source, "batch_killed", signal=-code, name=name)
     else:
-        finding = _batch_finding(job.source, "batch_died", code=code)
+        finding = _batch_finding(job.source, "batch_died", status=code)
     return Outcome(rel=job.rel, source=job.source, key=key, findings=[finding])
 
 
@@ -903,8 +903,8 @@ def _run_locked(paths: Sequence[str | Path], out: Path, settings: Settings, foun
     jobs, refused = plan_jobs(found.sources, settings)
     base = fingerprint(settings)
     old = load_manifest(out)
-    for entry in old.values():
-        entry.origin = entry.origin or os.path.abspath(entry.source)
+    for earlier in old.values():
+        earlier.origin = earlier.origin or os.path.abspath(earlier.source)
     todo: list[tuple[Job, str]] = []
     kept: list[Outcome] = []
     for job in jobs:

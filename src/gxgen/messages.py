@@ -195,7 +195,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "工作进程被终止（信号 {signal}，{name}）", "worker killed (signal {signal}, {name})",
     ),
     "batch_died": (
-        "工作进程意外退出（退出码 {code}）", "worker exited unexpectedly (exit code {code})",
+        "工作进程意外退出（退出码 {status}）", "worker exited unexpectedly (exit code {status})",
     ),
     "batch_target_special": (
         "输出路径 {path} 已存在且不是普通文件，已拒绝写入",
