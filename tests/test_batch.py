@@ -135,7 +135,9 @@ def test_incremental_rerenders_what_changed(tree: Path, tmp_path: Path) -> None:
     assert redone == {"good/2021.yaml", "warn/2022.yaml"}
     good = next(o for o in result.outcomes if o.rel == "good/2022.yaml")
     assert any(f["rule"] == "X-CARRY" for f in good.findings)
-    assert not (out / "good" / "2022.docx").exists(), "failing report's old outputs pruned"
+    # reversed by issue 8: a failing report keeps its last good outputs, marked stale
+    assert (out / "good" / "2022.docx").is_file(), "failing report's old outputs kept"
+    assert good.stale and good.status == "error"
     assert (out / "warn" / "2022.md").is_file()
     forced = batch.run([tree], out, list(FORMATS), ["simplified"], workers=1, force=True)
     assert not any(o.skipped for o in forced.outcomes)

@@ -4,46 +4,61 @@ A county's 政务公开办 keeps hundreds of sub-agencies' facts in one tree
 (``reports/<agency>/<year>.yaml``). This module finds them, checks each one (cross-year
 included), renders the valid ones in worker processes that keep their prepared templates and
 OpenCC converters, and writes an index of the whole batch. One broken file never stops the
-others: whatever goes wrong with a file becomes findings in its own row of the summary.
+others: whatever goes wrong with a file — its facts, a full disk, a worker killed under it —
+becomes findings in its own row of the summary, and its last good outputs stay published
+(marked 过期 in the index) until it renders again.
 
 Output mirrors the input layout under ``OUT``. Every path component is sanitised (no ``..``,
 separators, control characters, Windows device names, trailing dots or over-long names) and
-every target is checked to resolve inside ``OUT`` before anything is written.
+every target is checked to resolve inside ``OUT`` before anything is written. All outputs of
+one report are renamed into place together or not at all (``render.write_all``).
 
 Runs are incremental: ``OUT/.gxgen-manifest.json`` records, per input, a hash of everything
 that decides its outputs (the facts bytes, last year's file, extension definitions it names,
 gxgen's code and templates, the options) and the hash of each file written. A report whose
 hash is unchanged and whose outputs are still as written is skipped; an unchanged run writes
-nothing at all.
+nothing at all. One run at a time writes to an ``OUT``: it holds a lock on ``OUT/.gxgen-lock``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import hashlib
 import html
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from gxgen import __version__
+from gxgen import __version__, files
 from gxgen.findings import Finding
+from gxgen.messages import render as message
 
 MANIFEST = ".gxgen-manifest.json"
 INDEX_HTML = "index.html"
 INDEX_MD = "index.md"
-RESERVED = frozenset({MANIFEST, INDEX_HTML, INDEX_MD})
+LOCK = ".gxgen-lock"
+RESERVED = frozenset({MANIFEST, INDEX_HTML, INDEX_MD, LOCK})
 """Names at the top of ``OUT`` that belong to the batch itself."""
 
 SUFFIXES = (".yaml", ".yml")
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+"""2: entries record ``origin`` (the source's absolute path) and ``stale`` (outputs kept from
+an earlier good run while the report fails). Format 1 manifests are still read."""
+READ_FORMATS = (1, 2)
+HASH_LIMIT = 64 * 1024 * 1024
+"""The most read to hash a template or an extension definition (their own readers refuse
+far less); a larger file hashes as ``too_large`` and is refused when it is used."""
 
 # --------------------------------------------------------------------------- safe names
 
@@ -98,6 +113,13 @@ class OutsideOutput(Exception):
 # --------------------------------------------------------------------------- discovery
 
 
+FACTS_KEYS = frozenset({"edition", "agency", "year", "applications"})
+"""A YAML file with none of these top-level keys is not a facts file (``mkdocs.yml``)."""
+EXTENSION_KEY = "extension"
+"""The top-level key of an extension definition, which the README keeps beside the facts."""
+SNIFF_BYTES = files.SNIFF_BYTES
+
+
 @dataclass(frozen=True)
 class Source:
     path: Path
@@ -105,49 +127,163 @@ class Source:
     rel: PurePosixPath
     """Its place relative to the batch's base folder: the layout of ``OUT`` and the key of the
     manifest."""
+    special: bool = False
+    """Not a regular file (a FIFO, a device, a broken link): refused, never opened."""
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A YAML file of the tree that is not a report: listed as skipped, never counted as
+    broken and never silently dropped."""
+
+    path: Path
+    rel: PurePosixPath
+    code: str
+    """Why: ``batch_skip_extension`` or ``batch_skip_other`` (a message-catalogue key)."""
+
+    def line(self, lang: str = "zh") -> str:
+        return message(self.code, lang, {"file": _shown(str(self.path))})
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What discovery found under the PATHS of a run."""
+
+    sources: list[Source]
+    ignored: list[Ignored]
 
 
 def _is_facts_name(name: str) -> bool:
     return not name.startswith(".") and name.lower().endswith(SUFFIXES)
 
 
-def discover(paths: Sequence[str | Path], exclude: Iterable[str | Path] = ()) -> list[Source]:
-    """Every facts file (``*.yaml``, ``*.yml``) under ``paths``, sorted by relative path.
+def top_keys(head: bytes) -> set[str]:
+    """The top-level keys of block-style YAML, read line by line from the start of a file:
+    enough to tell what a file is without parsing it (it may be cut mid-document, or use
+    tags such as mkdocs' ``!!python/name`` that a safe loader refuses)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return set()
+    keys = set()
+    for line in text.splitlines():
+        if not line or line[0] in " \t#%?-[]{}!&*|>@`,":
+            continue
+        key, colon, rest = line.partition(":")
+        if colon and (not rest or rest[0] in " \t"):
+            keys.add(key.strip().strip("'\""))
+    return keys
 
-    Hidden files and folders (``.git``, ``.github``) and the ``exclude`` folders (the output
-    folder, when it lies inside the tree) are skipped; folder links are not followed. The base
-    of the relative paths is the folder argument itself for one folder, otherwise the deepest
-    folder holding every argument, so ``OUT`` mirrors what the user pointed at.
+
+def _head(path: Path) -> bytes | None:
+    """The first ``SNIFF_BYTES`` of a regular file, opened without blocking; ``None`` when
+    it turns out not to be a regular file. An unreadable file gives ``b""``: it is then
+    treated as facts, so that the check reports why it cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return os.read(fd, SNIFF_BYTES)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def sort_of(path: Path) -> str:
+    """What a file found in the tree is: ``special`` (not a regular file: never opened),
+    ``facts``, or the message code of a file that is not a report. What cannot be told
+    (undecodable, no top-level key) counts as facts, so its problem is reported."""
+    if files.kind_of(path) != "file":
+        return "special"
+    head = _head(path)
+    if head is None:
+        return "special"
+    keys = top_keys(head)
+    if not keys:
+        return "facts"
+    if EXTENSION_KEY in keys and "edition" not in keys:
+        return "batch_skip_extension"
+    return "facts" if keys & FACTS_KEYS else "batch_skip_other"
+
+
+def _patterns(globs: Iterable[str]) -> list[str]:
+    out = []
+    for glob in globs:
+        glob = str(glob).replace(os.sep, "/")
+        while glob.startswith("./"):
+            glob = glob[2:]
+        out.append(glob.rstrip("/") or glob)
+    return out
+
+
+def excluded(patterns: Sequence[str], shown: Path, rel: PurePosixPath) -> bool:
+    """``--exclude``: a glob matches a file's or folder's name, its path relative to the
+    batch's base folder, or its path as reached from the argument (``reports/old/*``)."""
+    names = (rel.name, rel.as_posix(), shown.as_posix())
+    return any(fnmatchcase(name, pattern) for pattern in patterns for name in names)
+
+
+def _walk(root: Path, base: Path, skip: set[Path], patterns: Sequence[str]) -> Iterator[Path]:
+    """Every ``*.yaml``/``*.yml`` under ``root``, hidden, skipped, excluded and linked folders
+    left out."""
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if _wanted(here, d, base, patterns)
+                         and Path(os.path.abspath(here / d)) not in skip
+                         and not (here / d).is_symlink())
+        yield from (here / n for n in sorted(names)
+                    if _is_facts_name(n) and _wanted(here, n, base, patterns))
+
+
+def _wanted(here: Path, name: str, base: Path, patterns: Sequence[str]) -> bool:
+    rel = PurePosixPath(*Path(os.path.abspath(here / name)).relative_to(base).parts)
+    return not name.startswith(".") and not excluded(patterns, here / name, rel)
+
+
+def survey(paths: Sequence[str | Path], exclude: Iterable[str | Path] = (),
+           globs: Iterable[str] = ()) -> Survey:
+    """Every facts file (``*.yaml``, ``*.yml``) under ``paths``, sorted by relative path, and
+    the YAML files there that are not reports (extension definitions, ``mkdocs.yml``).
+
+    Hidden files and folders (``.git``, ``.github``), the ``exclude`` folders (the output
+    folder, when it lies inside the tree) and whatever the ``globs`` match are skipped;
+    folder links are not followed. The base of the relative paths is the folder argument
+    itself for one folder, otherwise the deepest folder holding every argument, so ``OUT``
+    mirrors what the user pointed at. Nothing found is opened unless it is a regular file.
     """
     roots = [Path(p) for p in paths]
     absolute = [Path(os.path.abspath(p)) for p in roots]
     holders = [a if r.is_dir() else a.parent for r, a in zip(roots, absolute, strict=True)]
     base = Path(os.path.commonpath([str(h) for h in holders])) if holders else Path.cwd()
     skip = {Path(os.path.abspath(p)) for p in exclude}
-    found: dict[Path, Source] = {}
+    patterns = _patterns(globs)
+    found: dict[Path, Source | Ignored] = {}
+    for root in roots:
+        for shown in _walk(root, base, skip, patterns) if root.is_dir() else [root]:
+            absolute_path = Path(os.path.abspath(shown))
+            rel = PurePosixPath(*absolute_path.relative_to(base).parts)
+            if absolute_path in found or excluded(patterns, shown, rel):
+                continue
+            what = sort_of(shown)
+            found[absolute_path] = (Source(shown, rel, what == "special")
+                                    if what in ("facts", "special") else Ignored(shown, rel, what))
+    items = sorted(found.values(), key=lambda s: str(s.rel))
+    return Survey([s for s in items if isinstance(s, Source)],
+                  [s for s in items if isinstance(s, Ignored)])
 
-    def add(shown: Path, absolute_path: Path) -> None:
-        if absolute_path in found:
-            return
-        rel = PurePosixPath(*absolute_path.relative_to(base).parts)
-        found[absolute_path] = Source(shown, rel)
 
-    for root, abs_root in zip(roots, absolute, strict=True):
-        if not root.is_dir():
-            add(root, abs_root)
-            continue
-        for folder, dirs, files in os.walk(root):
-            here = Path(folder)
-            abs_here = Path(os.path.abspath(here))
-            dirs[:] = sorted(
-                d for d in dirs
-                if not d.startswith(".") and abs_here / d not in skip
-                and not (here / d).is_symlink()
-            )
-            for name in sorted(files):
-                if _is_facts_name(name):
-                    add(here / name, abs_here / name)
-    return sorted(found.values(), key=lambda s: str(s.rel))
+def discover(paths: Sequence[str | Path], exclude: Iterable[str | Path] = (),
+             globs: Iterable[str] = ()) -> list[Source]:
+    """The facts files of ``survey`` (``validate`` and ``rollup`` walk folders with it)."""
+    return survey(paths, exclude, globs).sources
 
 
 def year_candidates(path: Path) -> list[Path]:
@@ -213,6 +349,11 @@ class Outcome:
     """Extension files it depends on, with their hashes when checked."""
     written: int = 0
     skipped: bool = False
+    """Unchanged since the last run: not checked or rendered again."""
+    origin: str = ""
+    """The source's absolute path: tells, in a later run, whether it was deleted."""
+    stale: bool = False
+    """The report failed in this run; ``outputs`` are its last good ones, kept published."""
 
     @property
     def errors(self) -> int:
@@ -224,7 +365,8 @@ class Outcome:
 
     @property
     def status(self) -> str:
-        """``ok``, ``warning`` or ``error`` (an error means nothing was rendered)."""
+        """``ok``, ``warning`` or ``error`` (an error means nothing was rendered in this run;
+        ``stale`` outputs of an earlier run may still be published)."""
         if self.errors or not self.outputs:
             return "error"
         return "warning" if self.warnings else "ok"
@@ -236,7 +378,7 @@ class Outcome:
         return {
             "source": self.source, "key": self.key, "agency": self.agency, "year": self.year,
             "previous": self.previous, "findings": self.findings, "outputs": self.outputs,
-            "deps": self.deps,
+            "deps": self.deps, "origin": self.origin, "stale": self.stale,
         }
 
     @classmethod
@@ -245,7 +387,8 @@ class Outcome:
                    agency=data.get("agency"), year=data.get("year"),
                    findings=list(data.get("findings") or []),
                    outputs=list(data.get("outputs") or []), previous=data.get("previous"),
-                   deps=list(data.get("deps") or []))
+                   deps=list(data.get("deps") or []), origin=str(data.get("origin") or ""),
+                   stale=bool(data.get("stale")))
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -286,18 +429,66 @@ def dependencies(source: str, facts: Any) -> list[dict[str, str]]:
     return out
 
 
-def _file_hash(path: Path) -> str:
+def _file_hash(path: Path, limit: int = HASH_LIMIT) -> str:
+    """The SHA-256 of a regular file read with a bound, or why it cannot be read
+    (``not_found``, ``not_regular``, ``too_large``…): never blocks on a FIFO or a device."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "absent"
+        return hashlib.sha256(files.read_regular(path, limit)).hexdigest()
+    except files.Refused as exc:
+        return exc.code
+
+
+class SpecialTarget(Exception):
+    """An output path that exists and is not a regular file (a folder, a FIFO, a device)."""
+
+
+def target(out: Path, output: Any) -> Any:
+    """Where an output is really written. A symbolic link under ``OUT`` whose target also
+    lies under ``OUT`` is written through (it stays a link); anything leading outside
+    ``OUT``, or to a folder, FIFO or device, is refused: never replaced, never written."""
+    try:
+        real = output.path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise OutsideOutput(str(output.path)) from exc
+    if not real.is_relative_to(out.resolve()):
+        raise OutsideOutput(str(output.path))
+    if os.path.lexists(real) and files.kind_of(real) != "file":
+        raise SpecialTarget(str(output.path))
+    return dataclasses.replace(output, path=real)
+
+
+def _same(path: Path, data: bytes) -> bool:
+    """Whether the regular file at ``path`` already holds exactly ``data``."""
+    try:
+        return files.read_regular(path, len(data)) == data
+    except files.Refused:
+        return False
+
+
+def _publish(out: Path, job: Job, facts: Any,
+             settings: Settings) -> tuple[list[dict[str, Any]], int]:
+    """Render one checked report and write all its outputs, all or nothing: the records for
+    the manifest and how many files changed."""
+    from gxgen import render
+    from gxgen.variants import resolve
+
+    folder = out.joinpath(*job.folder)
+    plan = render.plan(facts, Path(job.stem + ".yaml"), list(settings.formats),
+                       resolve(settings.variants), folder, settings.options(), many=True)
+    targets = [target(out, output) for output in plan.outputs]
+    records = [{
+        "path": output.path.relative_to(out).as_posix(), "format": output.fmt,
+        "variant": output.variant, "sha256": hashlib.sha256(output.data).hexdigest(),
+        "size": len(output.data),
+    } for output in plan.outputs]
+    written = sum(1 for t in targets if not _same(t.path, t.data))
+    render.write_all(targets)
+    return records, written
 
 
 def render_job(job: Job, key: str) -> Outcome:
     """Check one file and, when it has no errors, render and write all its outputs."""
-    from gxgen import render
     from gxgen.check import check_file
-    from gxgen.variants import resolve
 
     settings = _SETTINGS
     assert settings is not None, "init_worker was not called"
@@ -310,33 +501,20 @@ def render_job(job: Job, key: str) -> Outcome:
         if checked.facts is not None:
             outcome.agency = checked.facts.agency
             outcome.year = checked.facts.year
-        if not checked.ok:
-            return outcome
-        out = Path(settings.out)
-        folder = out.joinpath(*job.folder)
-        plan = render.plan(checked.facts, Path(job.stem + ".yaml"), list(settings.formats),
-                           resolve(settings.variants), folder, settings.options(), many=True)
-        written = 0
-        records = []
-        for output in plan.outputs:
-            if not inside(out, output.path):
-                raise OutsideOutput(str(output.path))
-            records.append({
-                "path": output.path.relative_to(out).as_posix(), "format": output.fmt,
-                "variant": output.variant, "sha256": hashlib.sha256(output.data).hexdigest(),
-                "size": len(output.data),
-            })
-        for output in plan.outputs:
-            written += render.write_changed(output.path, output.data)
-        outcome.outputs = records
-        outcome.written = written
+        if checked.ok:
+            outcome.outputs, outcome.written = _publish(Path(settings.out), job, checked.facts,
+                                                        settings)
     except OutsideOutput as exc:
         outcome.findings.append(_batch_finding(job.source, "batch_outside", path=str(exc)))
-        outcome.outputs = []
+    except SpecialTarget as exc:
+        outcome.findings.append(_batch_finding(job.source, "batch_target_special",
+                                               path=str(exc)))
+    except OSError as exc:
+        reason = exc.strerror or " ".join(str(exc).split())
+        outcome.findings.append(_batch_finding(job.source, "batch_write_failed", reason=reason))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the batch
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())
         outcome.findings.append(_batch_finding(job.source, "batch_failed", reason=reason))
-        outcome.outputs = []
     return outcome
 
 
@@ -365,35 +543,32 @@ def fingerprint(settings: Settings) -> str:
                 digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     if settings.template:
-        digest.update(b"template\0" + hashlib.sha256(Path(settings.template).read_bytes())
-                      .digest())
+        digest.update(b"template\0" + _file_hash(Path(settings.template)).encode())
     return digest.hexdigest()
 
 
 def input_key(source: Path, base: str) -> str:
     """The hash of one report's inputs: the fingerprint, its bytes, and every file that could
-    serve as its previous year (present or absent, so adding one re-checks it)."""
+    serve as its previous year (present or absent, so adding one re-checks it). Every read is
+    bounded and refuses what is not a regular file."""
+    from gxgen.loader import MAX_BYTES
+
     digest = hashlib.sha256(base.encode())
-    try:
-        digest.update(hashlib.sha256(source.read_bytes()).digest())
-    except OSError as exc:
-        digest.update(f"unreadable:{exc.errno}".encode())
+    digest.update(_file_hash(source, MAX_BYTES).encode())
     for candidate in year_candidates(source):
         digest.update(str(candidate).encode("utf-8", "surrogatepass") + b"\0")
-        try:
-            digest.update(hashlib.sha256(candidate.read_bytes()).digest())
-        except OSError:
-            digest.update(b"absent")
+        digest.update(_file_hash(candidate, MAX_BYTES).encode())
     return digest.hexdigest()
 
 
 def load_manifest(out: Path) -> dict[str, Outcome]:
     try:
-        data = json.loads((out / MANIFEST).read_text("utf-8"))
-        if data.get("format") != MANIFEST_FORMAT:
+        raw = files.read_regular(out / MANIFEST, HASH_LIMIT)
+        data = json.loads(raw.decode("utf-8"))
+        if data.get("format") not in READ_FORMATS:
             return {}
         return {rel: Outcome.from_json(rel, entry) for rel, entry in data["reports"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (files.Refused, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
@@ -411,16 +586,16 @@ def _still_valid(out: Path, outcome: Outcome) -> bool:
     they were when it was recorded."""
     if any(_file_hash(Path(d["path"])) != d["sha256"] for d in outcome.deps):
         return False
-    for record in outcome.outputs:
-        path = out / record["path"]
-        try:
-            if path.stat().st_size != record["size"]:
-                return False
-            if hashlib.sha256(path.read_bytes()).hexdigest() != record["sha256"]:
-                return False
-        except OSError:
-            return False
-    return True
+    return all(_as_recorded(out, record) for record in outcome.outputs)
+
+
+def _as_recorded(out: Path, record: dict[str, Any]) -> bool:
+    """Whether an output under ``OUT`` is still exactly the file the manifest records."""
+    try:
+        data = files.read_regular(out / record["path"], int(record["size"]))
+    except files.Refused:
+        return False
+    return hashlib.sha256(data).hexdigest() == record["sha256"]
 
 
 # --------------------------------------------------------------------------- the run
@@ -429,8 +604,14 @@ def _still_valid(out: Path, outcome: Outcome) -> bool:
 @dataclass
 class Result:
     outcomes: list[Outcome]
+    """The reports of this run's PATHS."""
+    others: list[Outcome] = field(default_factory=list)
+    """Reports an earlier run published whose facts file is outside this run's PATHS (or
+    excluded): kept in the manifest and index as they were."""
+    ignored: list[Ignored] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    """Outputs of an earlier run that this run no longer produces (deleted)."""
+    """Outputs of an earlier run deleted: their facts file is gone, or the formats or
+    variants changed."""
     index_written: bool = False
 
     @property
@@ -438,13 +619,19 @@ class Result:
         return [o for o in self.outcomes if o.status == "error"]
 
     @property
+    def kept(self) -> list[Outcome]:
+        """Failed reports whose last good outputs stay published."""
+        return [o for o in self.failed if o.stale]
+
+    @property
     def files_written(self) -> int:
         return sum(o.written for o in self.outcomes)
 
 
 def plan_jobs(sources: Sequence[Source], settings: Settings) -> tuple[list[Job], list[Outcome]]:
-    """Output places for every source; sources whose outputs would clash with an earlier
-    source's (or with the batch's own index) get an error instead of a job."""
+    """Output places for every source; sources that are not regular files, or whose outputs
+    would clash with an earlier source's (or with the batch's own index), get an error
+    instead of a job."""
     from gxgen.render import FORMATS
     from gxgen.variants import resolve
 
@@ -453,6 +640,10 @@ def plan_jobs(sources: Sequence[Source], settings: Settings) -> tuple[list[Job],
     jobs: list[Job] = []
     refused: list[Outcome] = []
     for source in sources:
+        if source.special:
+            refused.append(Outcome(rel=str(source.rel), source=str(source.path), findings=[
+                _batch_finding(str(source.path), "batch_special")]))
+            continue
         folder = safe_parts(source.rel.parent.parts)
         stem = safe_component(source.rel.stem)
         names = [PurePosixPath(*folder, stem + v.suffix + FORMATS[f]).as_posix()
@@ -474,11 +665,16 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
+Progress = Callable[[int], None] | None
+
+
 def _execute(todo: list[tuple[Job, str]], settings: Settings, workers: int,
-             progress: Callable[[int], None] | None) -> list[Outcome]:
+             progress: Progress) -> list[Outcome]:
+    """Every job's outcome. With several workers, the jobs of a pool that broke (a worker
+    killed by the OOM killer, a crash in a C library) are run once more, each alone."""
     if not todo:
         return []
-    if workers <= 1 or len(todo) == 1:
+    if workers <= 1:
         init_worker(settings)
         done = []
         for item in todo:
@@ -486,9 +682,18 @@ def _execute(todo: list[tuple[Job, str]], settings: Settings, workers: int,
             if progress:
                 progress(1)
         return done
+    done, failed = _pooled(todo, settings, workers, progress)
+    return done + _isolated(failed, settings, workers, progress)
+
+
+def _pooled(todo: list[tuple[Job, str]], settings: Settings, workers: int,
+            progress: Progress) -> tuple[list[Outcome], list[tuple[Job, str]]]:
+    """Jobs in chunks over a pool of workers: the outcomes, and the jobs whose futures
+    failed (all those still pending when a worker died)."""
     size = max(1, min(16, len(todo) // (workers * 4)))
     chunks = list(_chunks(todo, size))
     done: list[Outcome] = []
+    failed: list[tuple[Job, str]] = []
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=init_worker,
                              initargs=(settings,)) as pool:
         pending: dict[Future[list[Outcome]], list[tuple[Job, str]]] = {
@@ -500,83 +705,311 @@ def _execute(todo: list[tuple[Job, str]], settings: Settings, workers: int,
                 chunk = pending.pop(future)
                 try:
                     done += future.result()
-                except (BrokenProcessPool, Exception) as exc:  # noqa: BLE001 - report, go on
-                    reason = f"{type(exc).__name__}: {exc}"
-                    done += [Outcome(rel=job.rel, source=job.source, key=key, findings=[
-                        _batch_finding(job.source, "batch_failed", reason=reason)])
-                        for job, key in chunk]
+                except Exception:  # noqa: BLE001 - BrokenProcessPool and the like: run again
+                    failed += chunk
+                    continue
                 if progress:
                     progress(len(chunk))
+    return done, failed
+
+
+def _isolated(items: list[tuple[Job, str]], settings: Settings, workers: int,
+              progress: Progress) -> list[Outcome]:
+    """Each job in a fresh process of its own, ``workers`` at a time: a job whose process
+    dies is the one that broke the pool, and only it is reported (with the signal)."""
+    import multiprocessing
+    from multiprocessing.connection import wait as ready
+
+    context = multiprocessing.get_context()
+    queue = list(items)
+    running: dict[Any, tuple[Any, Job, str]] = {}
+    done: list[Outcome] = []
+    while queue or running:
+        while queue and len(running) < workers:
+            job, key = queue.pop(0)
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_alone, args=(settings, job, key, sender),
+                                      daemon=True)
+            process.start()
+            sender.close()
+            running[receiver] = (process, job, key)
+        for finished in ready(list(running)):
+            process, job, key = running.pop(finished)
+            done.append(_collect(finished, process, job, key))
+            if progress:
+                progress(1)
     return done
+
+
+def _alone(settings: Settings, job: Job, key: str, sender: Any) -> None:
+    init_worker(settings)
+    sender.send(run_chunk([(job, key)])[0])
+    sender.close()
+
+
+def _collect(receiver: Any, process: Any, job: Job, key: str) -> Outcome:
+    """The outcome a lone worker sent, or, when it died first, a finding saying how."""
+    import signal
+
+    try:
+        outcome: Outcome | None = receiver.recv()
+    except (EOFError, OSError):
+        outcome = None
+    finally:
+        receiver.close()
+    process.join()
+    if outcome is not None:
+        return outcome
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "?"
+        finding = _batch_finding(job.source, "batch_killed", signal=-code, name=name)
+    else:
+        finding = _batch_finding(job.source, "batch_died", status=code)
+    return Outcome(rel=job.rel, source=job.source, key=key, findings=[finding])
+
+
+# --------------------------------------------------------------------------- one run per OUT
+
+
+class Unusable(Exception):
+    """``OUT`` cannot be used; ``code`` and ``params`` are a message-catalogue line."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class Busy(Exception):
+    """Another run holds ``OUT``'s lock; ``pid`` is its process id as it wrote it."""
+
+    def __init__(self, pid: str):
+        super().__init__(pid)
+        self.pid = pid
+
+
+def _open_lock(out: Path) -> int:
+    if os.path.lexists(out) and not out.is_dir():
+        raise Unusable("batch_out_is_file", out=str(out))
+    path = out / LOCK
+    flags = (os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Unusable("batch_lock_special", path=str(path)) from exc
+        raise Unusable("batch_out_unusable", out=str(out),
+                       reason=exc.strerror or str(exc)) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise Unusable("batch_lock_special", path=str(path))
+    return fd
+
+
+def _holder(fd: int) -> str:
+    text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    return text if text.isdigit() else "?"
+
+
+@contextmanager
+def locked(out: Path, wait_for_it: bool = False,
+           on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold ``OUT/.gxgen-lock`` (a POSIX lock, released by the system if the run dies) for
+    the life of a run, so two runs never interleave their outputs and manifests. The file
+    holds the holder's PID, to name it to the run that has to wait or give up."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no POSIX locks
+        yield
+        return
+    fd = _open_lock(out)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise Unusable("batch_out_unusable", out=str(out),
+                               reason=exc.strerror or str(exc)) from exc
+            if not wait_for_it:
+                raise Busy(_holder(fd)) from exc
+            if on_wait:
+                on_wait(_holder(fd))
+            fcntl.lockf(fd, fcntl.LOCK_EX)
+        pid = f"{os.getpid()}\n".encode()
+        if os.pread(fd, 64, 0) != pid:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, pid, 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(out: Path) -> list[Path]:
+    """Delete the temporary files a killed run left under ``OUT`` (``render.write_all``'s
+    ``.gxgen-*.tmp``): only regular files, folder links not followed."""
+    from gxgen.render import TEMP_PREFIX, TEMP_SUFFIX
+
+    removed = []
+    for folder, _dirs, names in os.walk(out):
+        for name in names:
+            path = Path(folder) / name
+            if (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+                    and stat.S_ISREG(path.lstat().st_mode)):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+# --------------------------------------------------------------------------- the run
 
 
 def run(paths: Sequence[str | Path], out: str | Path, formats: Sequence[str],
         variants: Sequence[str], *, template: str | Path | None = None, md_tables: str = "pipe",
-        workers: int | None = None, force: bool = False,
-        progress: Callable[[int], None] | None = None,
-        on_plan: Callable[[int, int], None] | None = None) -> Result:
+        workers: int | None = None, force: bool = False, exclude: Sequence[str] = (),
+        wait_for_lock: bool = False, found: Survey | None = None,
+        progress: Progress = None, on_plan: Callable[[int, int], None] | None = None,
+        on_wait: Callable[[str], None] | None = None) -> Result:
     """Check and render every facts file under ``paths`` into ``out``.
 
+    ``exclude`` are ``--exclude`` globs; ``found`` a survey already made of ``paths``.
     ``progress`` is called with the number of reports just finished; ``on_plan`` once with
-    (reports to render, reports skipped as unchanged) before rendering starts.
+    (reports to render, reports skipped as unchanged) before rendering starts; ``on_wait``
+    with the holder's PID when ``wait_for_lock`` and another run holds ``out``. Raises
+    ``Busy`` when another run holds ``out``, ``Unusable`` when it cannot be written.
     """
-    from gxgen.render import write_changed
-
     out_path = Path(out)
     settings = Settings(out=str(out_path.resolve()), formats=tuple(formats),
                         variants=tuple(variants),
                         template=str(Path(template).resolve()) if template else None,
                         md_tables=md_tables)
-    sources = discover(paths, exclude=[out_path])
-    jobs, refused = plan_jobs(sources, settings)
+    if found is None:
+        found = survey(paths, exclude=[out_path], globs=exclude)
+    with locked(out_path, wait_for_lock, on_wait):
+        remove_leftovers(out_path)
+        result = _run_locked(paths, out_path, settings, found, workers or os.cpu_count() or 1,
+                             force, progress, on_plan)
+    return result
+
+
+def _run_locked(paths: Sequence[str | Path], out: Path, settings: Settings, found: Survey,
+                workers: int, force: bool, progress: Progress,
+                on_plan: Callable[[int, int], None] | None) -> Result:
+    jobs, refused = plan_jobs(found.sources, settings)
     base = fingerprint(settings)
-    old = load_manifest(out_path)
+    old = load_manifest(out)
+    for earlier in old.values():
+        earlier.origin = earlier.origin or os.path.abspath(earlier.source)
     todo: list[tuple[Job, str]] = []
     kept: list[Outcome] = []
     for job in jobs:
         key = input_key(Path(job.source), base)
         entry = old.get(job.rel)
         if (not force and entry is not None and entry.key == key and entry.source == job.source
-                and entry.status != "error" and _still_valid(out_path, entry)):
+                and entry.status != "error" and _still_valid(out, entry)):
             entry.skipped = True
             kept.append(entry)
         else:
             todo.append((job, key))
     if on_plan:
         on_plan(len(todo), len(kept))
-    outcomes = kept + refused + _execute(todo, settings, workers or os.cpu_count() or 1,
-                                         progress)
+    outcomes = kept + refused + _execute(todo, settings, workers, progress)
+    for outcome in outcomes:
+        outcome.origin = outcome.origin or os.path.abspath(outcome.source)
     outcomes.sort(key=lambda o: o.rel)
-    result = Result(outcomes)
-    result.removed = _prune(out_path, old, outcomes)
-    out_path.mkdir(parents=True, exist_ok=True)
-    for name, data in ((MANIFEST, dump_manifest(outcomes)),
-                       (INDEX_HTML, index_html(outcomes, settings)),
-                       (INDEX_MD, index_md(outcomes, settings))):
-        result.index_written |= write_changed(out_path / name, data)
+    _keep_last_good(out, old, outcomes)
+    result = Result(outcomes, others=_others(old, outcomes, paths), ignored=found.ignored)
+    result.removed = _prune(out, old, outcomes + result.others)
+    everything = sorted(outcomes + result.others, key=lambda o: o.rel)
+    result.index_written = _write_own(out, {
+        MANIFEST: dump_manifest(everything),
+        INDEX_HTML: index_html(everything, settings, found.ignored),
+        INDEX_MD: index_md(everything, settings, found.ignored),
+    })
     return result
 
 
-def _prune(out: Path, old: dict[str, Outcome], outcomes: Sequence[Outcome]) -> list[str]:
-    """Delete what an earlier run wrote and this run no longer produces, if untouched since
-    (a report withdrawn, renamed or now failing must not stay published under ``OUT``)."""
+def _keep_last_good(out: Path, old: dict[str, Outcome], outcomes: Sequence[Outcome]) -> None:
+    """A report that failed in this run keeps the outputs of its last good run, as long as
+    they are still there and no other report of this run now writes them: a typo, a full
+    disk or a killed worker must never unpublish a report."""
+    taken = {r["path"] for o in outcomes for r in o.outputs}
+    for outcome in outcomes:
+        entry = old.get(outcome.rel)
+        if outcome.outputs or entry is None:
+            continue
+        outcome.outputs = [r for r in entry.outputs
+                           if r["path"] not in taken and _published(out, r["path"])]
+        outcome.stale = bool(outcome.outputs)
+        outcome.agency = outcome.agency or entry.agency
+        outcome.year = outcome.year or entry.year
+
+
+def _published(out: Path, rel: str) -> bool:
+    path = out / rel
+    return inside(out, path) and files.kind_of(path) == "file"
+
+
+def _others(old: dict[str, Outcome], outcomes: Sequence[Outcome],
+            paths: Sequence[str | Path]) -> list[Outcome]:
+    """Earlier entries this run did not see, kept as they were, unless their facts file lay
+    under this run's PATHS and is gone (deleted or renamed): then they are dropped and their
+    outputs pruned."""
+    seen = {o.rel for o in outcomes}
+    roots = [Path(os.path.abspath(p)) for p in paths]
     now = {r["path"] for o in outcomes for r in o.outputs}
+    others = []
+    for rel, entry in old.items():
+        if rel in seen:
+            continue
+        origin = Path(entry.origin)
+        if any(origin.is_relative_to(root) for root in roots) and not os.path.lexists(origin):
+            continue
+        entry.skipped = True
+        entry.outputs = [r for r in entry.outputs if r["path"] not in now]
+        others.append(entry)
+    return others
+
+
+def _prune(out: Path, old: dict[str, Outcome], keep: Sequence[Outcome]) -> list[str]:
+    """Delete what an earlier run wrote that no report keeps — the outputs of a facts file
+    that is gone, and of formats or variants no longer asked for — if untouched since."""
+    now = {r["path"] for o in keep for r in o.outputs}
     removed = []
     for entry in old.values():
         for record in entry.outputs:
             rel = record["path"]
+            if rel in now or not _published(out, rel) or not _as_recorded(out, record):
+                continue
             path = out / rel
-            if rel in now or not inside(out, path) or not path.is_file():
-                continue
-            if hashlib.sha256(path.read_bytes()).hexdigest() != record["sha256"]:
-                continue
             path.unlink()
             removed.append(rel)
             parent = path.parent
             while parent != out and inside(out, parent) and not any(parent.iterdir()):
                 parent.rmdir()
                 parent = parent.parent
-    return sorted(removed)
+    return sorted(set(removed))
+
+
+def _write_own(out: Path, contents: dict[str, bytes]) -> bool:
+    """Write the batch's own files (manifest, index) together; a link or special file in
+    their place is removed first, never written through. True when any changed."""
+    from gxgen.render import Output, write_all
+
+    outputs = []
+    for name, data in contents.items():
+        path = out / name
+        if path.is_symlink() or files.kind_of(path) == "special":
+            path.unlink()
+        outputs.append(Output(path, data, "batch", ""))
+    changed = any(not _same(o.path, o.data) for o in outputs)
+    write_all(outputs)
+    return changed
 
 
 # --------------------------------------------------------------------------- the index
@@ -586,6 +1019,10 @@ VARIANT_NAMES = {"simplified": "简体", "traditional": "繁体", "zh-TW": "繁�
                  "zh-HK": "繁体（香港）"}
 STATUS_NAMES = {"ok": "通过", "warning": "通过（有警告）", "error": "有错误，未生成"}
 INDEX_TITLE = "政府信息公开工作年度报告 · 批量生成结果"
+STALE_NOTE = "过期（本次校验/生成未通过）"
+"""Beside the links of a failed report's last good outputs, followed by the reason."""
+IGNORED_TITLE = "未作为报告处理的文件"
+IGNORED_REASONS = {"batch_skip_extension": "扩展表定义", "batch_skip_other": "不是事实文件"}
 
 
 def _shown(text: str) -> str:
@@ -606,10 +1043,20 @@ def _counts(outcomes: Sequence[Outcome]) -> dict[str, int]:
     return counts
 
 
-def _summary_sentence(outcomes: Sequence[Outcome]) -> str:
+def _summary_sentence(outcomes: Sequence[Outcome], ignored: Sequence[Ignored] = ()) -> str:
     c = _counts(outcomes)
+    stale = sum(1 for o in outcomes if o.stale)
+    kept = f"，其中 {stale} 份保留上次生成的文件（标为过期）" if stale else ""
+    skipped = f"另有 {len(ignored)} 个 YAML 文件不是报告，未处理。" if ignored else ""
     return (f"共 {len(outcomes)} 份：通过 {c['ok']} 份，有警告 {c['warning']} 份，"
-            f"有错误 {c['error']} 份（未生成）。")
+            f"有错误 {c['error']} 份（未生成{kept}）。{skipped}")
+
+
+def _stale_reason(o: Outcome) -> str:
+    """Why a report's published outputs are stale: its first error in this run."""
+    errors = [f for f in o.finding_objects() if f.severity == "error"]
+    reason = _finding_line(errors[0], o) if errors else ""
+    return reason + (f" 等 {len(errors)} 条错误" if len(errors) > 1 else "")
 
 
 def _finding_line(f: Finding, o: Outcome) -> str:
@@ -626,9 +1073,10 @@ def _problem_count(o: Outcome) -> str:
 
 
 def _link_groups(outcome: Outcome, settings: Settings) -> list[tuple[str, list[tuple[str, str]]]]:
-    """``[(format name, [(variant name, path)])]`` in the run's format and variant order."""
+    """``[(format name, [(variant name, path)])]`` in the run's format and variant order
+    (kept outputs of formats no longer asked for come last)."""
     groups = []
-    for fmt in settings.formats:
+    for fmt in dict.fromkeys([*settings.formats, *FORMAT_NAMES]):
         links = [(VARIANT_NAMES.get(r["variant"], r["variant"]), r["path"])
                  for r in outcome.outputs if r["format"] == fmt]
         if links:
@@ -657,41 +1105,54 @@ details{margin-top:.3rem}summary{cursor:pointer;color:#444}
 details ul{margin:.3rem 0;padding-left:1.2rem;font-size:.88rem}
 li.error{color:#b00020}li.warning{color:#8a5a00}
 .note{font-size:.85rem;color:#555;margin-top:.2rem}
+.stale{font-size:.85rem;color:#8a5a00;margin-top:.2rem}
+h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 @media print{details{display:none}a{color:inherit;text-decoration:none}}
 """.strip()
 
 
-def index_html(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
+def _html_row(o: Outcome, settings: Settings) -> str:
+    e = html.escape
+    links = "".join(
+        f"<span>{e(fmt)}：" + " · ".join(
+            f'<a href="{e(_href(path))}">{e(name)}</a>' for name, path in group) + "</span>"
+        for fmt, group in _link_groups(o, settings)
+    ) or "—"
+    if o.stale:
+        links += f'<div class="stale">{e(STALE_NOTE)}：{e(_stale_reason(o))}</div>'
+    problems = ""
+    if o.findings:
+        items = "".join(
+            f'<li class="{e(f.severity)}">{e(_finding_line(f, o))}'
+            f' <span class="rule">{e(f.rule)}</span></li>'
+            for f in o.finding_objects()
+        )
+        problems = (f"<details><summary>{e(_problem_count(o))}</summary>"
+                    f"<ul>{items}</ul></details>")
+    if o.previous:
+        problems += f'<div class="note">已与上年度 {e(Path(o.previous).name)} 核对</div>'
+    return (
+        f'<tr class="{o.status}"><td>{e(_shown(o.agency or "（无法识别）"))}</td>'
+        f'<td class="year">{e(str(o.year) if o.year else "—")}</td>'
+        f'<td><span class="status">{e(STATUS_NAMES[o.status])}</span>{problems}</td>'
+        f'<td class="links">{links}</td>'
+        f'<td class="source">{e(_shown(o.rel))}</td></tr>'
+    )
+
+
+def index_html(outcomes: Sequence[Outcome], settings: Settings,
+               ignored: Sequence[Ignored] = ()) -> bytes:
     """``OUT/index.html``: one self-contained page listing every report, its validation
     status, its problems and links to each format and variant (relative, so the folder can be
-    moved or published as it is)."""
+    moved or published as it is), and the YAML files that were skipped as not reports."""
     e = html.escape
-    rows = []
-    for o in outcomes:
-        links = "".join(
-            f"<span>{e(fmt)}：" + " · ".join(
-                f'<a href="{e(_href(path))}">{e(name)}</a>' for name, path in group) + "</span>"
-            for fmt, group in _link_groups(o, settings)
-        ) or "—"
-        problems = ""
-        if o.findings:
-            items = "".join(
-                f'<li class="{e(f.severity)}">{e(_finding_line(f, o))}'
-                f' <span class="rule">{e(f.rule)}</span></li>'
-                for f in o.finding_objects()
-            )
-            problems = (f"<details><summary>{e(_problem_count(o))}</summary>"
-                        f"<ul>{items}</ul></details>")
-        if o.previous:
-            problems += f'<div class="note">已与上年度 {e(Path(o.previous).name)} 核对</div>'
-        rows.append(
-            f'<tr class="{o.status}"><td>{e(_shown(o.agency or "（无法识别）"))}</td>'
-            f'<td class="year">{e(str(o.year) if o.year else "—")}</td>'
-            f'<td><span class="status">{e(STATUS_NAMES[o.status])}</span>{problems}</td>'
-            f'<td class="links">{links}</td>'
-            f'<td class="source">{e(_shown(o.rel))}</td></tr>'
-        )
-    body = "\n".join(rows) or '<tr><td colspan="5">（没有事实文件）</td></tr>'
+    body = "\n".join(_html_row(o, settings) for o in outcomes) or \
+        '<tr><td colspan="5">（没有事实文件）</td></tr>'
+    skipped = ""
+    if ignored:
+        items = "".join(f'<li><span class="source">{e(_shown(str(i.rel)))}</span>：'
+                        f"{e(IGNORED_REASONS[i.code])}</li>" for i in ignored)
+        skipped = f'\n<h2>{e(IGNORED_TITLE)}</h2>\n<ul class="ignored">{items}</ul>'
     page = f"""<!DOCTYPE html>
 <html lang="zh-Hans">
 <head>
@@ -705,7 +1166,7 @@ def index_html(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
 </head>
 <body>
 <h1>{e(INDEX_TITLE)}</h1>
-<p class="summary">{e(_summary_sentence(outcomes))}</p>
+<p class="summary">{e(_summary_sentence(outcomes, ignored))}</p>
 <div class="scroll">
 <table>
 <thead><tr><th scope="col">机关</th><th scope="col">年度</th><th scope="col">校验</th>\
@@ -714,7 +1175,7 @@ def index_html(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
 {body}
 </tbody>
 </table>
-</div>
+</div>{skipped}
 </body>
 </html>
 """
@@ -728,15 +1189,18 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(_shown(text).split()))
 
 
-def index_md(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
+def index_md(outcomes: Sequence[Outcome], settings: Settings,
+             ignored: Sequence[Ignored] = ()) -> bytes:
     """``OUT/index.md``: the same list as ``index.html``, for a repository's web view."""
-    lines = [f"# {INDEX_TITLE}", "", _summary_sentence(outcomes), "",
+    lines = [f"# {INDEX_TITLE}", "", _summary_sentence(outcomes, ignored), "",
              "| 机关 | 年度 | 校验 | 报告 | 事实文件 |", "| --- | --- | --- | --- | --- |"]
     for o in outcomes:
         links = "；".join(
             f"{fmt}：" + " · ".join(f"[{_md(name)}](<{_href(path)}>)" for name, path in group)
             for fmt, group in _link_groups(o, settings)
         ) or "—"
+        if o.stale:
+            links += f"；{STALE_NOTE}：{_md(_stale_reason(o))}"
         status = STATUS_NAMES[o.status]
         if o.findings:
             status += f"（{_problem_count(o)}）"
@@ -749,4 +1213,8 @@ def index_md(outcomes: Sequence[Outcome], settings: Settings) -> bytes:
             lines.append(f"- `{_shown(o.rel).replace('`', '')}`"
                          f"（{_md(o.agency or '（无法识别）')}）")
             lines += [f"  - {_md(_finding_line(f, o))}（{f.rule}）" for f in o.finding_objects()]
+    if ignored:
+        lines += ["", f"## {IGNORED_TITLE}", ""]
+        lines += [f"- `{_shown(str(i.rel)).replace('`', '')}`：{IGNORED_REASONS[i.code]}"
+                  for i in ignored]
     return ("\n".join(lines) + "\n").encode("utf-8")

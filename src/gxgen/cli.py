@@ -19,7 +19,7 @@ from gxgen import __version__
 from gxgen.findings import Finding, has_errors, sort_key, strict, to_json
 
 UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "bad_utf8",
-              "too_large"}
+              "too_large", "batch_special"}
 """Load failures that mean "could not read the file at all" (exit 2, not 1)."""
 
 EXTENSION = click.option(
@@ -28,6 +28,10 @@ EXTENSION = click.option(
          "加在事实文件的 extensions 之后。可重复.")
 STRICT = click.option("--strict", "strict_mode", is_flag=True,
                       help="警告也按错误处理（退出码 1），供 CI 使用 / warnings count as errors.")
+EXCLUDE = click.option(
+    "--exclude", "excludes", multiple=True, metavar="GLOB",
+    help="在目录中查找事实文件时，跳过名称或相对路径匹配 GLOB 的文件和目录"
+         "（如 drafts、*/旧稿/*）。可重复.")
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                     help="消息语言 / message language (default zh, or $GXGEN_LANG).")
 
@@ -70,9 +74,11 @@ def cli() -> None:
               help="输出格式：text（每条一行）或 json（供 CI 使用）.")
 @EXTENSION
 @STRICT
+@EXCLUDE
 @LANG
 def validate(files: tuple[str, ...], previous: str | None, fmt: str,
-             extensions: tuple[str, ...], strict_mode: bool, lang: str | None) -> None:
+             extensions: tuple[str, ...], strict_mode: bool, excludes: tuple[str, ...],
+             lang: str | None) -> None:
     """校验事实文件：结构、勾稽关系、跨年度结转、内容要求。
 
     A folder is searched for *.yaml / *.yml facts files (as ``batch`` does), so a whole
@@ -82,15 +88,20 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
     could not be read. Warnings silenced by the file's ``ignore:`` are listed in JSON with
     ``"ignored": true`` and counted apart.
     """
-    from gxgen.batch import discover
+    from gxgen.batch import survey
     from gxgen.check import check_file
 
     lang = lang_of(lang)
     expanded: list[str] = []
+    special: set[str] = set()
     for name in files:
         if Path(name).is_dir():
             # a folder without facts files stays as it is: reported as unreadable (exit 2)
-            expanded += [str(source.path) for source in discover([name])] or [name]
+            found = survey([name], globs=excludes)
+            for item in found.ignored:
+                click.echo(item.line(lang), err=True)
+            special |= {str(s.path) for s in found.sources if s.special}
+            expanded += [str(source.path) for source in found.sources] or [name]
         else:
             expanded.append(name)
     files = tuple(expanded)
@@ -99,6 +110,9 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
     findings: list[Finding] = []
     ignored: list[Finding] = []
     for name in files:
+        if name in special:  # a FIFO or device found in a folder is never opened
+            findings.append(Finding("yaml", "error", "batch_special", {}, name))
+            continue
         checked = check_file(name, previous, extra=extensions)
         findings += checked.findings
         ignored += checked.ignored

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from gxgen.cli import LANG, STRICT, lang_of, say
+from gxgen.cli import EXCLUDE, LANG, STRICT, lang_of, say
 
 
 def _width(text: str) -> int:
@@ -32,9 +32,15 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
             for row in [header, *rows]]
 
 
+def _line(code: str, lang: str, **params: Any) -> str:
+    from gxgen.messages import render as message
+
+    return message(code, lang, params)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="输出目录：按输入的目录结构写出各报告，另写 index.html、index.md.")
 @click.option("--format", "fmts", multiple=True, default=("all",), show_default=True,
               type=click.Choice(["docx", "html", "md", "odt", "txt", "all"]),
@@ -53,16 +59,23 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
 @click.option("--progress/--no-progress", default=None,
               help="显示进度条（默认仅在终端上显示）.")
 @STRICT
+@EXCLUDE
+@click.option("--wait", "wait_for_lock", is_flag=True,
+              help="输出目录正被另一个 batch 写入时排队等待（默认立即退出，退出码 2）.")
 @LANG
 def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
           variants: tuple[str, ...], jobs: int | None, force: bool, template: Path | None,
-          md_tables: str, progress: bool | None, strict_mode: bool, lang: str | None) -> None:
+          md_tables: str, progress: bool | None, strict_mode: bool, excludes: tuple[str, ...],
+          wait_for_lock: bool, lang: str | None) -> None:
     """校验并生成目录下的全部事实文件（并行，增量）.
 
     Finds every *.yaml under PATHS, checks each (cross-year included), renders the valid ones
     in parallel into OUTPUT (mirroring the input layout) and writes OUTPUT/index.html. A broken
-    file never stops the others. Exit 0: all rendered; 1: some file failed (with --strict,
-    also: some file has warnings; its reports are still written); 2: no facts file.
+    file never stops the others, and a report that fails keeps its last good outputs (marked
+    过期 in the index). YAML files that are not reports (extension definitions, mkdocs.yml)
+    are listed as skipped. One batch at a time writes to an OUTPUT.
+    Exit 0: all rendered; 1: some file failed (with --strict, also: some file has warnings;
+    its reports are still written); 2: no facts file, or OUTPUT busy or unusable.
     """
     from gxgen import batch as batching
     from gxgen import render as rendering
@@ -71,8 +84,11 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
     lang = lang_of(lang)
     chosen_formats = rendering.formats(fmts)
     chosen_variants = [v.name for v in resolve(variants)]
-    if not batching.discover(paths, exclude=[output]):
-        say("未找到事实文件（*.yaml、*.yml）", "no facts files (*.yaml, *.yml) found", lang)
+    found = batching.survey(paths, exclude=[output], globs=excludes)
+    for item in found.ignored:
+        click.echo(item.line(lang), err=True)
+    if not found.sources:
+        click.echo(_line("batch_no_facts", lang), err=True)
         sys.exit(2)
     if template is not None:
         _check_template(template, lang)
@@ -82,18 +98,30 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
     def on_plan(todo: int, skipped: int) -> None:
         nonlocal bar
         if skipped:
-            say(f"{skipped} 份报告未变，跳过（--force 全部重新生成）",
-                f"{skipped} report(s) unchanged, skipped (--force re-renders all)", lang)
+            click.echo(_line("batch_unchanged", lang, n=skipped), err=True)
         if show and todo:
             bar = click.progressbar(length=todo, label="生成中" if lang != "en" else "rendering",
                                     file=sys.stderr, show_pos=True, show_eta=True)
             bar.__enter__()
 
     try:
-        result = batching.run(paths, output, chosen_formats, chosen_variants, template=template,
-                              md_tables=md_tables, workers=jobs, force=force,
-                              progress=(lambda n: bar.update(n)) if show else None,
-                              on_plan=on_plan)
+        result = batching.run(
+            paths, output, chosen_formats, chosen_variants, template=template,
+            md_tables=md_tables, workers=jobs, force=force, exclude=excludes,
+            wait_for_lock=wait_for_lock, found=found,
+            progress=(lambda n: bar.update(n)) if show else None, on_plan=on_plan,
+            on_wait=lambda pid: click.echo(_line("batch_waiting", lang, pid=pid,
+                                                 out=str(output)), err=True))
+    except batching.Busy as exc:
+        click.echo(_line("batch_busy", lang, pid=exc.pid, out=str(output)), err=True)
+        sys.exit(2)
+    except batching.Unusable as exc:
+        click.echo(_line(exc.code, lang, **exc.params), err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(_line("batch_out_unusable", lang, out=str(output),
+                         reason=exc.strerror or str(exc)), err=True)
+        sys.exit(2)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -106,14 +134,24 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
 
 
 def _check_template(template: Path, lang: str) -> None:
-    """A broken --template would fail every report the same way: say it once, up front."""
+    """A broken --template would fail every report the same way: say it once, up front, in
+    one line, whatever is wrong with it."""
+    from gxgen import files
     from gxgen.document import Document
     from gxgen.writers import docx
 
+    if files.kind_of(template) != "file":
+        click.echo(_line("batch_template", lang, path=str(template),
+                         reason=_line("batch_special", lang)), err=True)
+        sys.exit(2)
     try:
         docx.render(Document(title=("检查",), lang="zh-Hans", blocks=()), template=template)
     except docx.DocxTemplateError as exc:
         click.echo(str(exc), err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - any fault of the template, said once
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+        click.echo(_line("batch_template", lang, path=str(template), reason=reason), err=True)
         sys.exit(2)
 
 
@@ -129,29 +167,26 @@ def _report(result: Any, output: Path, lang: str) -> None:
     rows = []
     for o in result.outcomes:
         state = ("未变", "unchanged") if o.skipped else status[o.status]
+        shown = _line("batch_state_kept", lang) if o.stale else state[1] if en else state[0]
         rows.append([o.agency or "—", str(o.year or "—"), str(o.errors), str(o.warnings),
-                     str(o.written), state[1] if en else state[0], o.rel])
+                     str(o.written), shown, o.rel])
     header = (["agency", "year", "errors", "warnings", "written", "status", "file"] if en
               else ["机关", "年度", "错误", "警告", "写入", "状态", "事实文件"])
     click.echo("")
     for line in _table(header, rows, right={1, 2, 3, 4}):
         click.echo(line)
-    done = sum(1 for o in result.outcomes if o.status != "error")
-    skipped = sum(1 for o in result.outcomes if o.skipped)
-    failed = len(result.failed)
-    errors = sum(o.errors for o in result.outcomes)
-    warnings = sum(o.warnings for o in result.outcomes)
-    removed = len(result.removed)
+    kept, removed, ignored = len(result.kept), len(result.removed), len(result.ignored)
     click.echo("")
-    say(f"共 {len(result.outcomes)} 份报告：生成 {done} 份（其中未变跳过 {skipped} 份），"
-        f"失败 {failed} 份；错误 {errors} 条，警告 {warnings} 条；"
-        f"写入 {result.files_written} 个文件"
-        + (f"，删除过期文件 {removed} 个" if removed else "") + f"。索引：{output / 'index.html'}",
-        f"{len(result.outcomes)} report(s): {done} rendered ({skipped} unchanged, skipped), "
-        f"{failed} failed; {errors} error(s), {warnings} warning(s); "
-        f"{result.files_written} file(s) written"
-        + (f", {removed} stale file(s) removed" if removed else "")
-        + f". Index: {output / 'index.html'}", lang, err=False)
+    click.echo(_line(
+        "batch_summary", lang, total=len(result.outcomes),
+        done=sum(1 for o in result.outcomes if o.status != "error"),
+        unchanged=sum(1 for o in result.outcomes if o.skipped), failed=len(result.failed),
+        kept=_line("batch_summary_kept", lang, n=kept) if kept else "",
+        errors=sum(o.errors for o in result.outcomes),
+        warnings=sum(o.warnings for o in result.outcomes), written=result.files_written,
+        removed=_line("batch_summary_removed", lang, n=removed) if removed else "",
+        ignored=_line("batch_summary_ignored", lang, n=ignored) if ignored else "",
+        index=output / "index.html"))
 
 
 @click.command()
@@ -167,9 +202,11 @@ def _report(result: Any, output: Path, lang: str) -> None:
 @click.option("--update", is_flag=True,
               help="-o 文件已存在时只替换其中的统计数字，保留已写的叙述、日期等内容.")
 @click.option("--force", is_flag=True, help="整个覆盖已存在的 -o 文件（已写的叙述会丢失）.")
+@EXCLUDE
 @LANG
 def rollup(paths: tuple[str, ...], agency: str, year: int, agency_type: str,
-           output: Path | None, update: bool, force: bool, lang: str | None) -> None:
+           output: Path | None, update: bool, force: bool, excludes: tuple[str, ...],
+           lang: str | None) -> None:
     """把各单位的统计数字逐格相加，生成汇总报告的事实文件.
 
     Sums every statistic of the facts files under PATHS into one facts file (narrative left
@@ -193,7 +230,7 @@ def rollup(paths: tuple[str, ...], agency: str, year: int, agency_type: str,
     try:
         rolled = rolling.rollup(paths, agency, year, agency_type,
                                 exclude=[output] if output else [], lang=lang,
-                                folder=output.parent if output else Path("."))
+                                folder=output.parent if output else Path("."), globs=excludes)
         text = rolled.text
         updating = False
         if update and output is not None and files.kind_of(output) == "file":

@@ -212,6 +212,73 @@ CATALOG: dict[str, tuple[str, str]] = {
         "output path {path} would lie outside the output folder; refused",
     ),
     "batch_failed": ("生成失败：{reason}", "rendering failed: {reason}"),
+    # batch reliability (issue 8): kept outputs, one run per OUT, files that are not reports
+    "batch_special": (
+        "不是普通文件（命名管道、设备或失效的链接），未读取",
+        "not a regular file (a FIFO, a device or a broken link); not read",
+    ),
+    "batch_write_failed": ("写入输出文件失败：{reason}", "writing the outputs failed: {reason}"),
+    "batch_killed": (
+        "工作进程被终止（信号 {signal}，{name}）", "worker killed (signal {signal}, {name})",
+    ),
+    "batch_died": (
+        "工作进程意外退出（退出码 {status}）", "worker exited unexpectedly (exit code {status})",
+    ),
+    "batch_target_special": (
+        "输出路径 {path} 已存在且不是普通文件，已拒绝写入",
+        "output path {path} exists and is not a regular file; refused",
+    ),
+    "batch_busy": (
+        "另一个 gxgen batch（进程 {pid}）正在写入 {out}；请等它结束，或加 --wait 排队",
+        "another gxgen batch (process {pid}) is writing to {out}; let it finish or use --wait",
+    ),
+    "batch_waiting": (
+        "等待进程 {pid} 结束对 {out} 的写入……", "waiting for process {pid} to finish with {out}…",
+    ),
+    "batch_out_unusable": (
+        "无法使用输出目录 {out}：{reason}", "cannot use the output folder {out}: {reason}",
+    ),
+    "batch_out_is_file": (
+        "输出目录 {out} 已存在且不是目录", "the output folder {out} exists and is not a folder",
+    ),
+    "batch_lock_special": (
+        "锁文件 {path} 不是普通文件，请删除后重试",
+        "the lock file {path} is not a regular file; delete it and try again",
+    ),
+    "batch_template": (
+        "模板 {path} 无法使用：{reason}", "template {path} cannot be used: {reason}",
+    ),
+    "batch_skip_extension": (
+        "跳过 {file}：这是扩展表定义，不是报告",
+        "skipped {file}: an extension definition, not a report",
+    ),
+    "batch_skip_other": (
+        "跳过 {file}：不是事实文件（没有 edition、agency、year、applications）",
+        "skipped {file}: not a facts file (no edition, agency, year or applications)",
+    ),
+    "batch_no_facts": ("未找到事实文件（*.yaml、*.yml）", "no facts files (*.yaml, *.yml) found"),
+    "batch_unchanged": (
+        "{n} 份报告未变，跳过（--force 全部重新生成）",
+        "{n} report(s) unchanged, skipped (--force re-renders all)",
+    ),
+    "batch_summary": (
+        "共 {total} 份报告：生成 {done} 份（其中未变跳过 {unchanged} 份），"
+        "失败 {failed} 份{kept}；错误 {errors} 条，警告 {warnings} 条；"
+        "写入 {written} 个文件{removed}{ignored}。索引：{index}",
+        "{total} report(s): {done} rendered ({unchanged} unchanged, skipped), {failed} failed"
+        "{kept}; {errors} error(s), {warnings} warning(s); {written} file(s) written{removed}"
+        "{ignored}. Index: {index}",
+    ),
+    "batch_summary_kept": (
+        "（其中 {n} 份保留上次生成的文件）", " ({n} of them keep their last good outputs)",
+    ),
+    "batch_summary_removed": (
+        "，删除不再生成的文件 {n} 个", ", {n} file(s) no longer produced removed",
+    ),
+    "batch_summary_ignored": (
+        "；跳过非报告文件 {n} 个", "; {n} file(s) that are not reports skipped",
+    ),
+    "batch_state_kept": ("失败（保留上次）", "FAILED (last kept)"),
     "rollup_no_files": ("没有找到可汇总的事实文件（*.yaml）", "no facts files (*.yaml) to sum"),
     "rollup_input_errors": (
         "{n} 个事实文件有错误，未汇总（请先修正）：",

@@ -71,7 +71,7 @@ def _shape(edition: Edition) -> tuple[str, ...]:
 
 
 def gather(paths: Sequence[str | Path], year: int, exclude: Sequence[str | Path] = (),
-           lang: str = "zh") -> list[Facts]:
+           lang: str = "zh", globs: Sequence[str] = ()) -> list[Facts]:
     """Load and check every facts file under ``paths``; refuse what cannot be summed."""
     import os
 
@@ -79,12 +79,15 @@ def gather(paths: Sequence[str | Path], year: int, exclude: Sequence[str | Path]
     from gxgen.check import check_file
 
     skip = {os.path.abspath(p) for p in exclude}
-    sources = [s for s in discover(paths) if os.path.abspath(s.path) not in skip]
+    sources = [s for s in discover(paths, globs=globs) if os.path.abspath(s.path) not in skip]
     if not sources:
         raise RollupError([render("rollup_no_files", lang, {})], unreadable=True)
     problems: list[Finding] = []
     loaded: list[Facts] = []
     for source in sources:
+        if source.special:  # a FIFO or device is refused, never opened
+            problems.append(Finding("yaml", "error", "batch_special", {}, str(source.path)))
+            continue
         checked = check_file(source.path)
         if checked.facts is None or has_errors(checked.findings):
             problems += [f for f in checked.findings if f.severity == "error"]
@@ -108,10 +111,11 @@ def gather(paths: Sequence[str | Path], year: int, exclude: Sequence[str | Path]
 
 def rollup(paths: Sequence[str | Path], agency: str, year: int,
            agency_type: str = "government", exclude: Sequence[str | Path] = (),
-           lang: str = "zh", folder: str | Path = ".") -> Rolled:
-    """Sum the facts files under ``paths``. ``folder`` is where the result will be written
-    (extension definitions named by path are referred to from there)."""
-    facts = gather(paths, year, exclude, lang)
+           lang: str = "zh", folder: str | Path = ".", globs: Sequence[str] = ()) -> Rolled:
+    """Sum the facts files under ``paths`` (but those ``globs`` exclude). ``folder`` is where
+    the result will be written (extension definitions named by path are referred to from
+    there)."""
+    facts = gather(paths, year, exclude, lang, globs)
     values = sums(facts)
     sources = [(f.file, f.agency) for f in facts]
     records = {p for f in facts for p in f.typed if f.edition.cells[p].table not in
