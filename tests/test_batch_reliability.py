@@ -208,7 +208,7 @@ def test_killed_worker_fails_only_its_report(tree: Path, tmp_path: Path) -> None
     exits = cli("batch", tree / "exitme", tree / "south", "-o", tmp_path / "o2", "-j", "2",
                 *HTML_ONLY, hook=hook)
     assert exits.returncode == 1, exits.stderr
-    assert "exitme/2022.yaml  batch  工作进程意外退出（退出码 3）" in exits.stderr
+    assert "exitme/2022.yaml  错误  batch  工作进程意外退出（退出码 3）" in exits.stderr
     assert (tmp_path / "o2" / "south" / "2022.html").is_file()
     (tree / "exitme" / "2022.yaml").unlink()
     first = cli("batch", tree, "-o", out, "-j", "2", *HTML_ONLY)
@@ -217,7 +217,7 @@ def test_killed_worker_fails_only_its_report(tree: Path, tmp_path: Path) -> None
     result = cli("batch", tree, "-o", out, "-j", "2", "--force", *HTML_ONLY, hook=hook)
     assert result.returncode == 1, result.stderr
     assert "内部错误" not in result.stderr and "Traceback" not in result.stderr
-    assert "killme/2022.yaml  batch  工作进程被终止（信号 9，SIGKILL）" in result.stderr
+    assert "killme/2022.yaml  错误  batch  工作进程被终止（信号 9，SIGKILL）" in result.stderr
     assert "共 5 份报告：生成 4 份" in result.stdout and "失败 1 份（其中 1 份" in result.stdout
     reports = manifest(out)
     assert [r for r, e in reports.items() if e["stale"]] == ["killme/2022.yaml"]
@@ -256,7 +256,7 @@ def test_disk_full_keeps_previous_files_and_goes_on(tree: Path, tmp_path: Path) 
     result = cli("batch", tree, "-o", out, "-j", "2", "--variant", "simplified",
                  preexec_fn=_limit_file_size(100_000))
     assert result.returncode == 1, result.stderr
-    assert "east/2022.yaml  batch  写入输出文件失败：File too large" in result.stderr
+    assert "east/2022.yaml  错误  batch  写入输出文件失败：File too large" in result.stderr
     assert files_under(out / "east") == before, "all or nothing: the old files stay"
     assert leftovers(out) == []
     assert sorted(files_under(out / "south")) == ["2022.docx", "2022.html", "2022.md"]
@@ -283,7 +283,7 @@ def test_link_under_out_is_written_through_only_inside_out(tree: Path, tmp_path:
     assert "东局" in inner.read_text("utf-8")
     assert outside.read_text("utf-8") == "keep me"
     assert (out / "west" / "2022.html").is_symlink()
-    assert "west/2022.yaml  batch  输出路径" in result.stderr and "输出目录之外" in result.stderr
+    assert "west/2022.yaml  错误  batch  输出路径" in result.stderr and "输出目录之外" in result.stderr
     assert "共 3 份报告：生成 2 份" in result.stdout
 
 
@@ -358,7 +358,7 @@ def test_special_files_in_the_tree_are_refused_unopened(tree: Path, tmp_path: Pa
     result = cli("batch", tree, "-o", out, *HTML_ONLY)
     assert result.returncode == 1, result.stderr
     for name in ("pipe.yaml", "zero.yaml", "dangling.yaml"):
-        assert f"{tree / name}  batch  不是普通文件" in result.stderr
+        assert f"{tree / name}  错误  batch  不是普通文件" in result.stderr
     assert "共 6 份报告：生成 3 份" in result.stdout
     assert (out / "east" / "2022.html").is_file()
     checked = cli("validate", tree)
