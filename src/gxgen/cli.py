@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 
 from gxgen import __version__
-from gxgen.findings import Finding, has_errors, to_json
+from gxgen.findings import Finding, has_errors, printable, to_json
 
 UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "bad_utf8",
-              "too_large"}
+              "too_large", "not_regular", "ext_unreadable"}
 """Load failures that mean "could not read the file at all" (exit 2, not 1)."""
 
 EXTENSION = click.option(
@@ -32,7 +32,8 @@ def lang_of(value: str | None) -> str:
 
 
 def say(zh: str, en: str, lang: str, err: bool = True) -> None:
-    click.echo(en if lang == "en" else zh, err=err)
+    """One line in the user's language; file names in it are shown ``printable``."""
+    click.echo(printable(en if lang == "en" else zh), err=err)
 
 
 def print_findings(findings: list[Finding], lang: str) -> None:
@@ -137,7 +138,8 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
            lang: str | None) -> None:
     """校验并生成年度报告（DOCX / HTML / Markdown，简体 / 繁体）.
 
-    A file with errors is not rendered (exit 1) unless --draft is given.
+    A file with errors is not rendered (exit 1) unless --draft is given; a file that cannot
+    be read at all (missing, a FIFO, too large …) or an unusable --template exits 2.
     """
     from gxgen import render as rendering
     from gxgen.check import check_file
@@ -149,11 +151,16 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
     chosen_variants = resolve(variants)
     options = rendering.Options(template=template, fragment=fragment, md_tables=md_tables,
                                 draft=draft)
-    failed = False
+    if template is not None:
+        _check_template(template, lang)
+    failed = unreadable = False
     for name in files:
         result = check_file(name, previous if len(files) == 1 else None, extra=extensions)
         for f in result.findings:
             click.echo(f.format(lang), err=True)
+        if exit_code(result.findings) == 2:
+            failed = unreadable = True
+            continue
         if result.facts is None or (not result.ok and not draft):
             failed = True
             say(f"{name}：有错误，未生成（可用 --draft 生成草稿）",
@@ -170,7 +177,18 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
             continue
         for path in rendering.write_all(plan.outputs):
             click.echo(str(path))
-    sys.exit(1 if failed else 0)
+    sys.exit(2 if unreadable else 1 if failed else 0)
+
+
+def _check_template(template: Path, lang: str) -> None:
+    """A template that cannot be used is refused once, before any report (exit 2)."""
+    from gxgen.writers import docx
+
+    try:
+        docx.check_template(template)
+    except docx.DocxTemplateError as exc:
+        say(str(exc), str(exc), lang)
+        sys.exit(2)
 
 
 @cli.command()
