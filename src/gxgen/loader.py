@@ -130,7 +130,7 @@ def read(path: str | Path, display: str | None = None) -> Loaded:
     try:
         raw = files.read_regular(path, MAX_BYTES)
     except files.Refused as exc:
-        raise _fail(name, exc.code, **exc.params) from None
+        raise LoadError(Finding("yaml", "error", exc.code, dict(exc.params), name)) from None
     return loads(raw, name)
 
 
