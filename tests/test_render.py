@@ -103,8 +103,8 @@ def test_failed_template_writes_nothing(demo: Path, tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     code, out = run("render", str(demo), "--format", "all", "--template", str(bad), "-o",
                     str(out_dir))
-    assert code == 1
-    assert "Traceback" not in out
+    assert code == 2  # an unusable --template is refused up front, like batch's
+    assert "Traceback" not in out and "不是有效的 DOCX 文件" in out
     assert not out_dir.exists() or not any(out_dir.iterdir())
 
 

@@ -16,10 +16,10 @@ from typing import Any
 import click
 
 from gxgen import __version__
-from gxgen.findings import Finding, has_errors, sort_key, strict, to_json
+from gxgen.findings import Finding, has_errors, printable, sort_key, strict, to_json
 
 UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "bad_utf8",
-              "too_large", "batch_special"}
+              "too_large", "batch_special", "not_regular", "ext_unreadable"}
 """Load failures that mean "could not read the file at all" (exit 2, not 1)."""
 
 EXTENSION = click.option(
@@ -41,7 +41,8 @@ def lang_of(value: str | None) -> str:
 
 
 def say(zh: str, en: str, lang: str, err: bool = True) -> None:
-    click.echo(en if lang == "en" else zh, err=err)
+    """One line in the user's language; file names in it are shown ``printable``."""
+    click.echo(printable(en if lang == "en" else zh), err=err)
 
 
 def print_findings(findings: list[Finding], lang: str) -> None:
@@ -185,6 +186,8 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
     lang = lang_of(lang)
     chosen_formats = rendering.formats(fmts)
     chosen_variants = resolve(variants)
+    if template is not None:
+        _check_template(template, lang)
     if output:
         several = len(files) * len(chosen_formats) * len(chosen_variants) > 1
         try:
@@ -297,6 +300,17 @@ def refusal(exc: Exception, lang: str) -> str:
         return message("output_no_permission", lang, path=path)
     return message("output_cannot_write", lang, path=path,
                    reason=exc.strerror or type(exc).__name__)
+
+
+def _check_template(template: Path, lang: str) -> None:
+    """A template that cannot be used is refused once, before any report (exit 2)."""
+    from gxgen.writers import docx
+
+    try:
+        docx.check_template(template)
+    except docx.DocxTemplateError as exc:
+        say(str(exc), str(exc), lang)
+        sys.exit(2)
 
 
 @cli.command()

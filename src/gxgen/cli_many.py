@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from gxgen.cli import EXCLUDE, LANG, STRICT, lang_of, say
+from gxgen.findings import printable
 
 
 def _width(text: str) -> int:
@@ -27,6 +28,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    rows = [[printable(cell) for cell in row] for row in rows]
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     return ["  ".join(_pad(cell, widths[i], i in right) for i, cell in enumerate(row)).rstrip()
             for row in [header, *rows]]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from gxgen.editions import Edition, Node
 from gxgen.facts import Facts, Value
+from gxgen.findings import printable
 from gxgen.messages import render
 from gxgen.model import format_value
 
@@ -26,6 +27,7 @@ class DiffError(Exception):
     """A side that cannot be compared: unreadable, not valid facts, or not in git."""
 
     def __init__(self, lines: list[str]):
+        lines = [printable(line) for line in lines]
         super().__init__("\n".join(lines))
         self.lines = lines
 
@@ -144,7 +146,11 @@ def _paragraphs(text: str) -> int:
 
 
 def lines(cmp: Comparison, lang: str = "zh") -> list[str]:
-    """The report of a comparison, one change a line."""
+    """The report of a comparison, one change a line (``printable``: facts are echoed)."""
+    return [printable(line) for line in _lines(cmp, lang)]
+
+
+def _lines(cmp: Comparison, lang: str) -> list[str]:
     p = {"old": cmp.old_name, "new": cmp.new_name, "old_year": cmp.old_year,
          "new_year": cmp.new_year, "cells": len(cmp.cells), "texts": len(cmp.narratives)}
     out = [render("diff_header", lang, p)]
@@ -190,20 +196,34 @@ def load(path: str | Path, display: str | None = None, raw: bytes | None = None,
 
 
 def git_show(path: str | Path, rev: str, lang: str = "zh") -> bytes:
-    """The committed bytes of ``path`` at ``rev`` (``HEAD~1``, a tag, a commit)."""
+    """The committed bytes of ``path`` at ``rev`` (``HEAD~1``, a tag, a commit), read from
+    git's pipe only up to the facts-file limit: a larger blob is refused, not parsed."""
+    from gxgen.loader import MAX_BYTES
+
     file = Path(path)
     folder = file.parent if str(file.parent) else Path(".")
+
+    def fail(reason: object) -> DiffError:
+        return DiffError([render("diff_git", lang, {"rev": rev, "file": str(path),
+                                                    "reason": reason})])
+
     if rev.startswith("-"):
-        raise DiffError([render("diff_git", lang, {"rev": rev, "file": str(path),
-                                                   "reason": "invalid revision"})])
+        raise fail("invalid revision")
     try:
-        done = subprocess.run(["git", "-C", str(folder), "show", f"{rev}:./{file.name}"],
-                              capture_output=True, check=False, timeout=60)
+        with subprocess.Popen(["git", "-C", str(folder), "show", f"{rev}:./{file.name}"],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) as proc:
+            assert proc.stdout is not None and proc.stderr is not None
+            data = proc.stdout.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                proc.kill()
+                raise DiffError([render("diff_git_too_large", lang, {
+                    "rev": rev, "file": str(path), "limit": MAX_BYTES // 1024})])
+            error = proc.stderr.read(64 * 1024)
+            code = proc.wait(timeout=60)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise DiffError([render("diff_git", lang, {"rev": rev, "file": str(path),
-                                                   "reason": str(exc)})]) from None
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DiffError([render("diff_git", lang, {
-            "rev": rev, "file": str(path), "reason": reason[-1] if reason else done.returncode})])
-    return done.stdout
+        raise fail(exc) from None
+    if code != 0:
+        reason = error.decode("utf-8", "replace").strip().splitlines()
+        raise fail(reason[-1] if reason else code)
+    return data

@@ -26,14 +26,24 @@ from typing import Any
 
 import jsonschema
 
-from gxgen import loader
+from gxgen import files, loader
 from gxgen.editions import Edition, Node, Section, TableSpec, table_from_data
 from gxgen.findings import Finding
 from gxgen.loader import Marks, PathKey
+from gxgen.messages import render
 from gxgen.schema import TYPE_NAMES, show
 
 RULE = "extension"
 SUFFIXES = (".yaml", ".yml")
+MAX_CELLS = 10_000
+"""Figures one extension table may hold. Provincial tables have a few dozen; the bound is
+checked from the definition's rows and columns before the table is laid out, so a
+1 990 × 1 990 matrix (4 million cells, 5 GB) is refused at once instead."""
+MAX_DEFINITION_CELLS = 2 * MAX_CELLS
+"""Figures all tables of one definition file may hold together."""
+RESERVED_KEYS = ("text",)
+"""Keys a table's facts use for themselves (``text``: the words printed before the table),
+which no row or column of an extension table may take."""
 _PACKAGE = resources.files("gxgen.editions")
 
 
@@ -114,6 +124,8 @@ def _parse(raw: bytes, display: str) -> tuple[Extension | None, list[Finding]]:
     except loader.LoadError as exc:
         return None, [exc.finding]
     problems = _Problems(display, loaded.marks, loaded.data)
+    if not _sized(problems, loaded.data):
+        return None, problems.findings
     errors = sorted(_validator().iter_errors(loaded.data), key=lambda e: _line(loaded.marks, e))
     for error in errors:
         problems.schema_error(error)
@@ -321,6 +333,78 @@ def _suggest(ref: str, choices: Iterable[str]) -> tuple[str, str]:
     return "可用：" + "、".join(choices), "available: " + ", ".join(choices)
 
 
+def _items(data: Any, key: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _leaf_count(nodes: list[Any]) -> int:
+    return sum(_leaf_count(_items(n, "children")) or 1 for n in nodes)
+
+
+def _cell_count(data: Any) -> int:
+    """The figures a table declares, counted from its definition without laying it out (or
+    checking it: whatever its shape, this only counts)."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind == "blocks":
+        return sum(len(_items(b, "rows")) * len(_items(b, "fields"))
+                   for b in _items(data, "blocks"))
+    if kind == "indicators":
+        return len(_items(data, "rows"))
+    return max(1, _leaf_count(_items(data, "rows"))) * _leaf_count(_items(data, "columns"))
+
+
+def _sized(problems: _Problems, data: Any) -> bool:
+    """No table past ``MAX_CELLS`` and no definition past ``MAX_DEFINITION_CELLS`` figures,
+    checked before the schema (whose check of a huge table is itself slow)."""
+    tables = data.get("tables") if isinstance(data, dict) else None
+    if not isinstance(tables, dict):
+        return True
+    counts = {key: _cell_count(table) for key, table in tables.items()}
+    for key, cells in counts.items():
+        if cells > MAX_CELLS:
+            problems.add(("tables", key), f"表格共 {cells} 个数，超过上限 {MAX_CELLS}",
+                         f"the table has {cells} figures, more than {MAX_CELLS}", key=True)
+    total = sum(counts.values())
+    if not problems.findings and total > MAX_DEFINITION_CELLS:
+        problems.add(("tables",), f"各表格共 {total} 个数，超过上限 {MAX_DEFINITION_CELLS}",
+                     f"the tables hold {total} figures together, more than "
+                     f"{MAX_DEFINITION_CELLS}", key=True)
+    return not problems.findings
+
+
+def _top_keys(data: dict[str, Any]) -> list[tuple[PathKey, str]]:
+    """``(place in the definition, key)`` of each key a table's facts mapping holds directly:
+    its rows (through unkeyed groups), or its columns when it has no rows."""
+    def keys(nodes: list[Any], path: PathKey) -> list[tuple[PathKey, str]]:
+        out = []
+        for i, node in enumerate(nodes):
+            if node.get("key") is not None:
+                out.append(((*path, i, "key"), node["key"]))
+            elif node.get("children"):
+                out += keys(node["children"], (*path, i, "children"))
+        return out
+
+    if data["kind"] == "blocks":
+        return [(("blocks", i, "rows", j, "key"), r["key"])
+                for i, b in enumerate(data["blocks"]) for j, r in enumerate(b["rows"])]
+    if data["kind"] == "indicators":
+        return [(("rows", j, "key"), r["key"]) for j, r in enumerate(data["rows"])]
+    if data.get("rows"):
+        return keys(data["rows"], ("rows",))
+    return keys(data["columns"], ("columns",))
+
+
+def _fits(problems: _Problems, base: PathKey, data: dict[str, Any]) -> bool:
+    """No row (or column of a table without rows) taking a reserved key."""
+    for path, name in _top_keys(data):
+        if name in RESERVED_KEYS:
+            problems.add((*base, *path), f"键 {name} 留给表格前的说明文字，请换一个键",
+                         f"the key {name} is kept for the text before the table; use another")
+            return False
+    return True
+
+
 def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | None:
     base: PathKey = ("tables", key)
     before = len(problems.findings)
@@ -341,6 +425,8 @@ def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | N
         _matrix_nodes(problems, data["columns"], (*base, "columns"), None, {})
         _matrix_nodes(problems, data.get("rows") or [], (*base, "rows"), None, {})
     if len(problems.findings) > before:
+        return None
+    if not _fits(problems, base, data):
         return None
     try:
         spec = table_from_data(key, data)
@@ -536,20 +622,14 @@ def _locate(ref: Ref) -> tuple[bytes, str, str] | Finding:
     if not path.is_absolute():
         path = ref.base / path
     try:
-        if path.is_dir():
-            raise IsADirectoryError(21, "是目录，不是文件")
-        with path.open("rb") as fh:
-            raw = fh.read(loader.MAX_BYTES + 1)
-    except FileNotFoundError:
-        return Finding(RULE, "error", "ext_not_found", {"path": str(path)},
-                       ref.file, ref.line, ref.col, "extensions")
-    except OSError as exc:
+        raw = files.read_regular(path, loader.MAX_BYTES)
+    except files.Refused as exc:
+        if exc.code == "not_found":
+            return Finding(RULE, "error", "ext_not_found", {"path": str(path)},
+                           ref.file, ref.line, ref.col, "extensions")
         return Finding(RULE, "error", "ext_unreadable",
-                       {"path": str(path), "reason": exc.strerror or str(exc)},
-                       ref.file, ref.line, ref.col, "extensions")
-    if len(raw) > loader.MAX_BYTES:
-        return Finding(RULE, "error", "ext_unreadable",
-                       {"path": str(path), "reason": f"超过 {loader.MAX_BYTES // 1024} KB"},
+                       {"path": str(path), "reason": render(exc.code, "zh", exc.params),
+                        "reason_en": render(exc.code, "en", exc.params)},
                        ref.file, ref.line, ref.col, "extensions")
     return raw, str(path), str(path.resolve())
 

@@ -7,6 +7,7 @@ the same finding prints in either language and serialises to stable JSON for CI.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -50,7 +51,7 @@ class Finding:
         """``FILE:L:C  错误  RULE  message``: the severity named on every line, so a reader
         (or ``grep 错误``) tells what blocks rendering from what is advice."""
         severity = render(f"severity_{self.severity}", lang, {})
-        return f"{self.location()}  {severity}  {self.rule}  {self.message(lang)}"
+        return printable(f"{self.location()}  {severity}  {self.rule}  {self.message(lang)}")
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {
@@ -104,4 +105,51 @@ def to_json(findings: Iterable[Finding], lang: str = "zh") -> str:
         **({"ignored": len(items) - len(live)} if len(live) < len(items) else {}),
         "findings": items,
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+    return _json_safe(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+_HIDDEN = ("Cc", "Cf", "Cs", "Zl", "Zp")
+"""Unicode categories that act on a terminal instead of showing: controls (``ESC [2J``
+clears the screen), format characters (U+202E turns the rest of a line around, so a file
+name or a figure would read differently), surrogates (cannot even be encoded), and line or
+paragraph separators (a finding is one line)."""
+
+
+def _hidden(char: str) -> bool:
+    return not char.isprintable() and unicodedata.category(char) in _HIDDEN
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: every hidden character (``_HIDDEN``) shown as a
+    visible escape (``\\x1b``, ``\\u202e``), everything else as it is. Facts, file names and
+    template texts are echoed in findings, and none of them may steer the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(_escape(c) if _hidden(c) else c for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _json_safe(text: str) -> str:
+    """JSON text with hidden characters as ``\\uXXXX`` escapes: the same data once parsed,
+    but nothing that acts on the terminal CI prints it to (``json.dumps`` escapes only
+    C0 controls when ``ensure_ascii`` is off)."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char != "\n" and _hidden(char):
+            code = ord(char)
+            if code >= 0x10000:
+                code -= 0x10000
+                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from gxgen import files
 from gxgen.findings import Finding
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -30,6 +31,16 @@ would take a minute; composition stops here instead."""
 MAX_DEPTH = 50
 """A facts file nests about six levels; ``[[[[…]]]]`` ten thousand deep is refused here,
 quickly, rather than by Python's recursion limit."""
+
+MAX_TEXT = 1_000_000
+"""Characters of text a facts file may hold, every value counted where it is used: a whole
+report is 10 000–30 000 characters, and each is printed once per output. Counting alias uses
+stops a 1 MB scalar referenced a thousand times (``*big``) from becoming a 1 GB report."""
+
+MAX_NUMBER_DIGITS = 40
+"""Digits a number may have before or after its decimal point. Statutory figures are at most
+13 digits (``schema.MAX_YUAN`` with cents); a longer number is a slip of the keyboard, and
+``int()`` of 5 000 digits or ``format()`` of ``1e-999999999`` would fail or fill memory."""
 
 PathKey = tuple[Any, ...]
 
@@ -167,17 +178,9 @@ def read(path: str | Path, display: str | None = None) -> Loaded:
     """Load a facts file from disk. Raises ``LoadError`` with a ready finding."""
     name = display or str(path)
     try:
-        p = Path(path)
-        if p.is_dir():
-            raise _fail(name, "is_directory")
-        with p.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError as exc:
-        raise _fail(name, "not_found") from exc
-    except OSError as exc:
-        raise _fail(name, "unreadable", reason=exc.strerror or str(exc)) from exc
-    if len(raw) > MAX_BYTES:
-        raise _fail(name, "too_large", limit=MAX_BYTES // 1024)
+        raw = files.read_regular(path, MAX_BYTES)
+    except files.Refused as exc:
+        raise LoadError(Finding("yaml", "error", exc.code, dict(exc.params), name)) from None
     return loads(raw, name)
 
 
@@ -302,13 +305,17 @@ def _fast_compose(text: str) -> yaml.Node | None:
     composer", which enforces the limits exactly and words every error.
 
     libyaml composes in C without our limits, so it only gets text whose nesting is shallow
-    by construction (few brackets, short leading indentation and dashes), and its tree is
-    accepted only if it has no reused list or mapping (an alias), no more than ``MAX_NODES``
-    nodes and no nesting past ``MAX_DEPTH``. Anything else, and every YAML error, goes the
-    slow way, so the fast path never changes a result, only the time (≈10× on a facts file).
+    by construction (short leading indentation and dashes; few brackets too, unless libyaml
+    stops flow nesting itself: ``_LIBYAML_NESTS``), and its tree is
+    accepted only if it has no reused node (an alias), no more than ``MAX_NODES`` nodes, no
+    nesting past ``MAX_DEPTH`` and no more than ``MAX_TEXT`` characters. Anything else, and
+    every YAML error, goes the slow way, so the fast path never changes a result, only the
+    time (≈10× on a facts file).
     """
     loader = getattr(yaml, "CSafeLoader", None)
-    if loader is None or text.count("[") + text.count("{") > 2 * MAX_DEPTH:
+    if loader is None:
+        return None
+    if not _LIBYAML_NESTS and text.count("[") + text.count("{") > 2 * MAX_DEPTH:
         return None
     if max((len(line) - len(line.lstrip(" -")) for line in text.splitlines()), default=0) \
             > 4 * MAX_DEPTH:
@@ -320,19 +327,35 @@ def _fast_compose(text: str) -> yaml.Node | None:
     return node if node is not None and _plain_tree(node) else None
 
 
+def _libyaml_nests() -> bool:
+    try:
+        from yaml import _yaml  # type: ignore[attr-defined]
+
+        return tuple(_yaml.get_version()) >= (0, 2, 5)
+    except (ImportError, AttributeError, TypeError):
+        return False
+
+
+_LIBYAML_NESTS = _libyaml_nests()
+"""libyaml 0.2.5 and later refuse flow nesting past 1 000 levels themselves, so a file with
+many ``{…}`` rows (extension definitions are written that way) can take the fast path."""
+
+
 def _plain_tree(root: yaml.Node) -> bool:
     seen: set[int] = set()
     stack = [(root, 1)]
-    count = 0
+    count = text = 0
     while stack:
         node, depth = stack.pop()
         count += 1
-        if depth > MAX_DEPTH or count > MAX_NODES:
+        if depth > MAX_DEPTH or count > MAX_NODES or id(node) in seen:
             return False
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            if id(node) in seen:
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            text += len(node.value)
+            if text > MAX_TEXT:
                 return False
-            seen.add(id(node))
+        else:
             children = (node.value if isinstance(node, yaml.SequenceNode)
                         else [n for pair in node.value for n in pair])
             stack.extend((child, depth + 1) for child in children)
@@ -348,15 +371,16 @@ class _Refused(Exception):
 
 
 class _Composer(yaml.SafeLoader):
-    """PyYAML's safe composer with three refusals: an alias of a list or mapping (the
+    """PyYAML's safe composer with four refusals: an alias of a list or mapping (the
     "billion laughs" bomb, and a way to make two table rows silently the same object), more
-    than ``MAX_NODES`` nodes, and nesting deeper than ``MAX_DEPTH``. Aliases of plain
-    scalars are harmless and allowed."""
+    than ``MAX_NODES`` nodes, nesting deeper than ``MAX_DEPTH``, and more than ``MAX_TEXT``
+    characters counted at every use. Aliases of plain scalars are otherwise allowed."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.nodes = 0
         self.depth = 0
+        self.text = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         event = self.peek_event()
@@ -369,11 +393,19 @@ class _Composer(yaml.SafeLoader):
             target = self.anchors.get(event.anchor)
             if target is not None and not isinstance(target, yaml.ScalarNode):
                 raise _Refused("alias", event.start_mark)
+            self._count(target.value if target is not None else "", event)
+        elif isinstance(event, yaml.ScalarEvent):
+            self._count(event.value, event)
         self.depth += 1
         try:
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+    def _count(self, value: str, event: yaml.Event) -> None:
+        self.text += len(value)
+        if self.text > MAX_TEXT:
+            raise _Refused("too_much_text", event.start_mark, limit=MAX_TEXT)
 
 
 _KINDS: dict[type, tuple[str, str]] = {
@@ -433,17 +465,26 @@ class _Builder:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         """A plain value. Only decimal numbers are numbers: YAML 1.1 would read ``010`` as
         8, ``0x10`` as 16 and ``1:30`` as 90, which nobody typing a count means; those stay
-        text, so the schema reports them as they were written."""
+        text, so the schema reports them as they were written. A character no YAML file may
+        hold raw (a control character, a lone surrogate) is refused here too when a ``"\\x1b"``
+        escape produced it."""
         tag = node.tag
+        bad = _NON_PRINTABLE.search(node.value)
+        if bad:
+            raise _fail(self.file, "bad_char", node.start_mark.line + 1,
+                        node.start_mark.column + 1, char=f"U+{ord(bad.group()):04X}")
         if tag == "tag:yaml.org,2002:float":
             try:
                 value = Decimal(node.value.replace("_", ""))
             except InvalidOperation:
                 return node.value
-            return value if value.is_finite() else node.value
+            return self._number(value, node) if value.is_finite() else node.value
         if tag == "tag:yaml.org,2002:int":
             if _DECIMAL_INT.fullmatch(node.value):
-                return int(node.value.replace("_", ""))
+                digits = node.value.replace("_", "")
+                if len(digits.lstrip("+-")) > MAX_NUMBER_DIGITS:
+                    raise self._too_long(node)
+                return int(digits)
             return node.value
         if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:str"):
             return node.value
@@ -452,6 +493,25 @@ class _Builder:
         raise _fail(self.file, "unknown_tag", node.start_mark.line + 1,
                     node.start_mark.column + 1, tag=_tag_text(tag))
 
+    def _number(self, value: Decimal, node: yaml.ScalarNode) -> Decimal:
+        """A decimal within ``MAX_NUMBER_DIGITS`` either side of the point; ``-0.0`` is
+        ``0.0`` (a fee of minus nothing would print as "-0.0")."""
+        exponent = value.as_tuple().exponent
+        if value.adjusted() >= MAX_NUMBER_DIGITS or -int(exponent) > MAX_NUMBER_DIGITS:
+            raise self._too_long(node)
+        return value.copy_abs() if value.is_zero() else value
+
+    def _too_long(self, node: yaml.ScalarNode) -> LoadError:
+        text = node.value if len(node.value) <= 20 else node.value[:20] + "…"
+        return _fail(self.file, "number_too_long", node.start_mark.line + 1,
+                     node.start_mark.column + 1, number=text, limit=MAX_NUMBER_DIGITS)
+
+
+_NON_PRINTABLE = re.compile(
+    r"[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+"""What YAML forbids raw in a file (PyYAML's reader refuses these); an escape must not
+smuggle them in: ``"\\x1b[2J"`` would clear a terminal, ``"\\ud800"`` cannot be written as
+UTF-8 at all."""
 
 _DECIMAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
 

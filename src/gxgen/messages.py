@@ -102,7 +102,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ext_not_found": ("扩展表定义文件 {path} 不存在", "extension definition file {path} not found"),
     "ext_unreadable": (
         "无法读取扩展表定义文件 {path}：{reason}",
-        "cannot read extension definition file {path}: {reason}",
+        "cannot read extension definition file {path}: {reason_en}",
     ),
     "ext_edition": (
         "扩展表“{name}”（{file}）只适用于 {editions} 格式，此文件使用 {edition} 格式",
@@ -473,6 +473,33 @@ CATALOG: dict[str, tuple[str, str]] = {
     "rollup_updated": (
         "已汇总 {n} 个事实文件 → {path}（统计数字已更新，叙述保留）",
         "summed {n} facts file(s) → {path} (figures replaced, narrative kept)",
+    ),
+    # --- issue 8, input limits: unreadable inputs and amplification (one block, for merges)
+    "not_regular": (
+        "不是普通文件（管道、设备等），不读取",
+        "not a regular file (a pipe, a device, …); not read",
+    ),
+    "bad_char": (
+        "文字中有不可打印的字符 {char}（由引号内的转义符写入），请删除",
+        "the text holds an unprintable character {char} (written as an escape in quotes); "
+        "delete it",
+    ),
+    "number_too_long": (
+        "数字 {number} 超过 {limit} 位，不是统计数字",
+        "the number {number} has more than {limit} digits; not a figure",
+    ),
+    "too_much_text": (
+        "文字合计超过 {limit} 字（别名 *名称 每引用一次计一次），不像是年度报告事实文件",
+        "more than {limit} characters of text (an alias *name counts at each use); "
+        "not a facts file",
+    ),
+    "too_big": (
+        "{where}：{actual} 超出上限 {limit}（年度报告中不会出现这么大的数）",
+        "{where}: {actual_en} is beyond the limit {limit} (no report has a figure this large)",
+    ),
+    "diff_git_too_large": (
+        "{file} 的 {rev} 版本超过 {limit} KB，不像是年度报告事实文件",
+        "{file} at {rev} is larger than {limit} KB; not a facts file",
     ),
 }
 

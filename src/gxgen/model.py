@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Protocol
 
 from gxgen.document import Block, Cell, Document, Heading, Paragraph, Signature, Table
-from gxgen.editions import NUMERALS, Node, TableSpec
+from gxgen.editions import Node, TableSpec
 from gxgen.facts import Facts, Value
+from gxgen.numbering import item_number
 
 
 class Converter(Protocol):
@@ -38,20 +39,13 @@ class Simplified:
 
 
 def format_value(value: Value) -> str:
-    """How a figure is printed: integers as is, amounts without exponent, ``na`` as "/"."""
+    """How a figure is printed: integers as is, amounts without exponent, ``na`` as "/",
+    and zero without a sign (``-0.0`` is "0.0")."""
     if value == "na":
         return "/"
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value.copy_abs() if value.is_zero() else value, "f")
     return str(value)
-
-
-def sub_number(i: int) -> str:
-    """（一）…（十）, then （十一）… for long lists."""
-    if i < 10:
-        return f"（{NUMERALS[i]}）"
-    tens, unit = divmod(i + 1, 10)
-    return f"（{'' if tens == 1 else NUMERALS[tens - 1]}十{NUMERALS[unit - 1] if unit else ''}）"
 
 
 def build_document(facts: Facts, conv: Converter | None = None, draft: bool = False) -> Document:
@@ -122,7 +116,7 @@ def _narrative(facts: Facts, key: str, conv: Converter, required: bool = False) 
     unwritten = Paragraph(conv.label(facts.edition.phrases["unwritten"]))
     for item in facts.narrative(key):
         if item.heading:
-            out.append(Heading(2, sub_number(numbered) + conv.narrative(item.heading)))
+            out.append(Heading(2, item_number(numbered) + conv.narrative(item.heading)))
             numbered += 1
             if required and not item.paragraphs:
                 out.append(unwritten)

@@ -46,7 +46,7 @@ def check(facts: Facts, previous: Facts | None = None) -> list[Finding]:
 
 def _fmt(n: Any) -> str:
     if isinstance(n, Decimal):
-        return format(n.normalize(), "f")
+        return format(abs(n).normalize() if n.is_zero() else n.normalize(), "f")
     return str(n)
 
 

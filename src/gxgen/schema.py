@@ -24,12 +24,24 @@ from gxgen.findings import Finding
 from gxgen.loader import Loaded, PathKey
 from gxgen.messages import render
 
+MAX_COUNT = 10 ** 9
+"""The largest count (申请件数, 处理决定数 …). A province's busiest office decides a few million
+matters a year; a billion is a typing slip, and the bound keeps every sum and every printed
+figure small (a count of 5 000 digits used to crash the checks)."""
+
+MAX_WAN_YUAN = 10 ** 8
+"""The largest amount in 万元 (行政事业性收费): 10 000 亿元, beyond any agency's fees; with
+at most 4 decimals it stays inside ``Decimal``'s 28-digit precision, which ``1.0e+30`` broke."""
+
+MAX_YUAN = MAX_WAN_YUAN * 10 ** 4
+"""The same bound in 元 (信息处理费, 2019 采购总金额)."""
+
 VALUE_SCHEMAS: dict[str, dict[str, Any]] = {
-    "count": {"type": "integer", "minimum": 0},
-    "signed": {"type": "integer"},
-    "wan_yuan": {"type": "number", "minimum": 0},
-    "yuan": {"type": "number", "minimum": 0},
-    "amount": {"type": "number", "minimum": 0},
+    "count": {"type": "integer", "minimum": 0, "maximum": MAX_COUNT},
+    "signed": {"type": "integer", "minimum": -MAX_COUNT, "maximum": MAX_COUNT},
+    "wan_yuan": {"type": "number", "minimum": 0, "maximum": MAX_WAN_YUAN},
+    "yuan": {"type": "number", "minimum": 0, "maximum": MAX_YUAN},
+    "amount": {"type": "number", "minimum": 0, "maximum": MAX_YUAN},
 }
 EXPECTED = {
     "count": ("非负整数", "a whole number ≥ 0"),
@@ -432,6 +444,9 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
         value = error.instance
         negative = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0
         code = edition.tables[cell.table].code if cell.table in edition.tables else ""
+        if _beyond_limit(error):
+            return [finding("too_big", path, where=edition.cell_name(cell), actual=actual,
+                            actual_en=actual_en, limit=error.validator_value)]
         rule = f"{code}-NONNEG" if negative and code else "schema"
         hinted, hint, hint_en = _hinted(value)
         return [finding(hinted, path, rule=rule, where=edition.cell_name(cell),
@@ -461,6 +476,13 @@ def _hinted(value: Any) -> tuple[str, str, str]:
     else:
         return "bad_value", "", ""
     return "bad_value_hint", render(code, "zh", params), render(code, "en", params)
+
+
+def _beyond_limit(error: jsonschema.ValidationError) -> bool:
+    """A figure past ``MAX_COUNT`` or ``MAX_WAN_YUAN`` (not a negative count: that is
+    ``*-NONNEG``)."""
+    bound = error.validator_value
+    return error.validator == "maximum" or (error.validator == "minimum" and bound < 0)
 
 
 def _is_total_key(key: str) -> bool:

@@ -28,7 +28,7 @@ from typing import Any
 
 import opencc
 
-from gxgen import editions
+from gxgen import editions, numbering
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ BUILTIN_PROTECTED: dict[str, str] = {
 and place names OpenCC breaks in context (在台州 → 在臺州: its phrase 在台 wins)."""
 
 _DATA = resources.files(__package__).joinpath("opencc")
-_N = editions.NUMERALS
+_N = numbering.CHARACTERS
 _LIST_NUMBER = re.compile(f"([{_N}]+、|（[{_N}]+）|\\d+[.．])(.+)", re.DOTALL)
 """A list number the builder prefixes to a label: 一、 （一） 1."""
 

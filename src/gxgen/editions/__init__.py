@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
+from gxgen.numbering import section_number
+
 VALUE_TYPES = ("count", "signed", "wan_yuan", "yuan", "amount")
-NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -327,7 +328,7 @@ class Edition:
 
     def numbered(self) -> list[tuple[str, Section]]:
         """Sections with their numbers (``一、`` …), which shift when a block is inserted."""
-        return [(NUMERALS[i] + "、", s) for i, s in enumerate(self.sections)]
+        return [(section_number(i), s) for i, s in enumerate(self.sections)]
 
     def section_of(self, table: str) -> tuple[str, Section]:
         for number, section in self.numbered():

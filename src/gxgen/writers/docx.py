@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,10 +34,12 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
+from gxgen import files
 from gxgen.document import Cell, Document, Heading, Paragraph, Signature, Table
+from gxgen.messages import render as render_message
 from gxgen.writers import WriterError
 
-__all__ = ["DocxTemplateError", "render", "default_template"]
+__all__ = ["DocxTemplateError", "check_template", "render", "default_template"]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
@@ -113,6 +116,25 @@ class DocxTemplateError(WriterError):
     """A Word template that cannot be used; the message is one line, in Chinese."""
 
 
+TEMPLATE_MAX_BYTES = 50 * 1024 * 1024
+"""A template on disk: the bundled one is 30 KB, an agency's with a letterhead image a few MB."""
+PART_MAX_BYTES = 50 * 1024 * 1024
+"""One part of a template, inflated: the largest are images; XML parts are under 1 MB."""
+TOTAL_MAX_BYTES = 100 * 1024 * 1024
+"""All parts of a template together, inflated."""
+MAX_PARTS = 1000
+"""Parts in a template: Word writes 10–30."""
+MAX_RATIO = 100
+"""Inflated ÷ compressed size of a part, checked for parts past ``RATIO_FLOOR``: Word's XML
+deflates about 10:1 and images not at all, while a zip bomb (1 MB → 1 GiB) is 1 000:1."""
+RATIO_FLOOR = 1024 * 1024
+"""Parts smaller than this are too small to matter whatever their ratio."""
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          huge_tree=False)
+"""How template XML is read: no entity expansion, no DTD loading, no network."""
+
+
 def default_template() -> Path:
     """The bundled template: ``gxgen/templates`` in a wheel, ``templates/`` in a checkout."""
     package = Path(__file__).resolve().parent.parent
@@ -121,6 +143,12 @@ def default_template() -> Path:
         if (folder / "report.docx").is_file():
             return folder / "report.docx"
     return candidates[-1] / "report.docx"
+
+
+def check_template(template: Path) -> None:
+    """Read and prepare ``template`` now (raising ``DocxTemplateError``), so a command can
+    refuse a broken one once, up front, before any report."""
+    _prepare(Path(template))
 
 
 def render(doc: Document, template: Path | None = None) -> bytes:
@@ -447,11 +475,15 @@ def _prepare(path: Path) -> _Prepared:
     prepared = _CACHE.get(key)
     if prepared is None:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise DocxTemplateError(f"无法读取模板文件：{path}（{exc.strerror}）") from None
+            data = files.read_regular(path, TEMPLATE_MAX_BYTES)
+        except files.Refused as exc:
+            reason = render_message(exc.code, "zh", exc.params)
+            raise DocxTemplateError(f"无法读取模板文件：{path}（{reason}）") from None
         try:
+            _check_package(data)
             prepared = _build(data)
+        except etree.XMLSyntaxError as exc:
+            raise DocxTemplateError(f"模板 {path} 不可用：XML 有误（{exc}）") from None
         except DocxTemplateError as exc:
             message = " ".join(str(exc).split())
             raise DocxTemplateError(f"模板 {path} 不可用：{message}") from None
@@ -459,6 +491,57 @@ def _prepare(path: Path) -> _Prepared:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = prepared
     return prepared
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse a template that would inflate past the limits (read from the zip directory,
+    before anything is inflated; Python's zip reader never inflates past the sizes it
+    declares) or whose XML declares a DTD or entities, before docxtpl reads it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise DocxTemplateError("不是有效的 DOCX 文件（无法作为 zip 打开）") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS:
+            raise DocxTemplateError(f"部件超过 {MAX_PARTS} 个，不像是 Word 文档")
+        for info in infos:
+            _check_size(info)
+        total = sum(info.file_size for info in infos)
+        if total > TOTAL_MAX_BYTES:
+            raise DocxTemplateError(f"解压后共 {total // 2 ** 20} MB，超过上限 "
+                                    f"{TOTAL_MAX_BYTES // 2 ** 20} MB")
+        for info in infos:
+            if info.filename.lower().endswith((".xml", ".rels")):
+                _check_xml(info.filename, _read_part(archive, info))
+
+
+def _check_size(info: zipfile.ZipInfo) -> None:
+    name, size = info.filename, info.file_size
+    if size > PART_MAX_BYTES:
+        raise DocxTemplateError(f"部件 {name} 解压后 {size // 2 ** 20} MB，超过上限 "
+                                f"{PART_MAX_BYTES // 2 ** 20} MB")
+    if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
+        raise DocxTemplateError(f"部件 {name} 的压缩比超过 {MAX_RATIO}:1，疑为压缩炸弹")
+
+
+def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError,
+            zlib.error) as exc:
+        raise DocxTemplateError(f"部件 {info.filename} 无法解压（{exc}）") from None
+
+
+def _check_xml(name: str, data: bytes) -> None:
+    """A part parses without entity expansion and declares no DTD (Word never writes one;
+    an entity declared there is how XML bombs and file inclusion start)."""
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DocxTemplateError(f"部件 {name} 不是合法 XML（{exc}）") from None
+    if root.getroottree().docinfo.doctype:
+        raise DocxTemplateError(f"部件 {name} 含 DTD 或实体声明（<!DOCTYPE …>），不支持")
 
 
 def _docxtpl_render(data: bytes) -> dict[str, bytes]:
@@ -491,7 +574,7 @@ def _docxtpl_render(data: bytes) -> dict[str, bytes]:
 
 
 def _content_types(entries: dict[str, bytes]) -> dict[str, str]:
-    root = etree.fromstring(entries["[Content_Types].xml"])
+    root = etree.fromstring(entries["[Content_Types].xml"], _PARSER)
     types: dict[str, str] = {}
     for node in root.iter(f"{{{_CT_NS}}}Override"):
         types[node.get("PartName", "").lstrip("/")] = node.get("ContentType", "")
@@ -523,7 +606,7 @@ def _build(data: bytes) -> _Prepared:
         if b"GXGEN" not in entries[name]:
             continue
         try:
-            root = etree.fromstring(entries[name])
+            root = etree.fromstring(entries[name], _PARSER)
         except etree.XMLSyntaxError as exc:
             raise DocxTemplateError(f"部件 {name} 渲染后不是合法 XML（{exc}）") from None
         is_main = name == main
@@ -634,7 +717,7 @@ def _tokenize(xml: str, specs: list[str]) -> tuple[str | tuple[str, str, str], .
 
 def _text_width(main_xml: bytes) -> int:
     """Text width of the last section: page width minus margins and gutter, in twips."""
-    root = etree.fromstring(main_xml)
+    root = etree.fromstring(main_xml, _PARSER)
     sects = list(root.iter(f"{_W}sectPr"))
     if not sects:
         return _DEFAULT_TEXT_WIDTH
@@ -661,7 +744,7 @@ def _default_styles() -> dict[str, etree._Element]:
 def _complete_styles(data: bytes) -> tuple[str, dict[str, str]]:
     """Resolve our style ids in the template (by id, else by name, as Word may rename ids),
     copy missing ones from the bundled template, and put a language slot in docDefaults."""
-    root = etree.fromstring(data)
+    root = etree.fromstring(data, _PARSER)
     by_id: dict[str, etree._Element] = {}
     by_name: dict[str, str] = {}
     for el in root.iter(f"{_W}style"):
