@@ -491,7 +491,8 @@ def _pipeline(raw: bytes | str) -> None:
     if result.facts is not None:
         findings += rules.check(result.facts)
         build_document(result.facts)
-        build_document(result.facts, Converter(VARIANTS["traditional"], convert_unknown=True))
+        build_document(result.facts,
+                       Converter.for_edition(VARIANTS["traditional"], result.facts.edition))
     for finding in findings:
         finding.format("zh")
         finding.format("en")

@@ -133,3 +133,10 @@ def test_scaffold_numbers_extended_sections(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     titles = re.findall(r"^# (\S+、)第\d节", result.stdout, re.M)
     assert titles == ["七、", "八、", "九、", "十、", "十一、"]
+
+
+def test_parse_reads_back_every_numeral() -> None:
+    from gxgen.numbering import parse
+
+    assert all(parse(numeral(n)) == n for n in range(1, 20001))
+    assert parse("两千三百") == 2300 and parse("二〇二一") is None

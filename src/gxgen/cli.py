@@ -228,11 +228,11 @@ class RenderJob:
         for f in result.findings:
             click.echo(f.format(self.lang), err=True)
         if result.facts is None or (not result.ok and not self.options.draft):
-            unreadable = any(f.code in UNREADABLE for f in result.findings)
-            code = ("render_unreadable" if unreadable else
-                    "render_errors_draft" if self.options.draft else "render_errors")
+            if exit_code(result.findings) == 2:  # its one finding already says why
+                return 2
+            code = "render_errors_draft" if self.options.draft else "render_errors"
             click.echo(message(code, self.lang, file=name), err=True)
-            return 2 if unreadable else 1
+            return 1
         out = self.output
         try:
             plan = rendering.plan(

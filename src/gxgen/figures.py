@@ -28,36 +28,14 @@ import yaml
 from gxgen.editions import Edition
 from gxgen.facts import Facts
 from gxgen.findings import Finding
+from gxgen.numbering import parse as cn_number
 
 RULE = "C-FIGURE"
 
-DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2, "兩": 2}
-SCALES = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL = "零〇一二两兩三四五六七八九十百千万萬"
 SENTENCE_END = "。；;！!？?\n"
 CLAUSE_END = SENTENCE_END + "，,：:（）()【】"
 CONJUNCTIONS = "和及与、或并以"
-
-
-def cn_number(text: str) -> int | None:
-    """``十二`` → 12, ``一百零五`` → 105, ``两千三百`` → 2300; ``None`` for digit strings
-    such as ``二〇二一`` or ``一二`` (a year or a list, not a count)."""
-    total = section = 0
-    digit: int | None = None
-    for ch in text:
-        if ch in DIGITS:
-            if digit is not None and DIGITS[ch] != 0:
-                return None
-            digit = DIGITS[ch] if DIGITS[ch] else None
-        elif ch in SCALES:
-            section += (digit if digit is not None else 1) * SCALES[ch]
-            digit = None
-        elif ch in "万萬":
-            total += (section + (digit or 0)) * 10000
-            section, digit = 0, None
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 @dataclass(frozen=True)

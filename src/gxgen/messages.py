@@ -439,7 +439,6 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{path} 已存在，未覆盖（确需覆盖请加 --force）",
         "{path} already exists and was not replaced (use --force to replace it)",
     ),
-    "render_unreadable": ("{file}：无法读取，未生成", "{file}: cannot be read; nothing written"),
     "render_errors": (
         "{file}：有错误，未生成（可用 --draft 生成草稿）",
         "{file}: has errors, nothing written (use --draft for a draft)",

@@ -12,6 +12,8 @@ DIGITS = "零一二三四五六七八九"
 UNITS = ("", "十", "百", "千")
 CHARACTERS = DIGITS + "十百千万亿"
 """Every character a number may contain (for patterns that recognise numbered labels)."""
+VALUES = {c: i for i, c in enumerate(DIGITS)} | {"〇": 0, "两": 2, "兩": 2}
+SCALES = {"十": 10, "百": 100, "千": 1000}
 
 
 def _group(n: int) -> str:
@@ -62,3 +64,25 @@ def section_number(index: int) -> str:
 def item_number(index: int) -> str:
     """The number of the ``index``-th item of a list (from 0): ``（一）`` … ``（一百一十）``."""
     return f"（{numeral(index + 1)}）"
+
+
+def parse(text: str) -> int | None:
+    """The reverse of ``numeral``, as reports write counts: ``十二`` → 12, ``一百零五`` → 105,
+    ``两千三百`` → 2300; ``None`` for digit strings such as ``二〇二一`` or ``一二`` (a year
+    or a list, not a count)."""
+    total = section = 0
+    digit: int | None = None
+    for ch in text:
+        if ch in VALUES:
+            if digit is not None and VALUES[ch] != 0:
+                return None
+            digit = VALUES[ch] if VALUES[ch] else None
+        elif ch in SCALES:
+            section += (digit if digit is not None else 1) * SCALES[ch]
+            digit = None
+        elif ch in "万萬":
+            total += (section + (digit or 0)) * 10000
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
