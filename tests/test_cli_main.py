@@ -99,4 +99,4 @@ def test_the_test_helper_lets_the_bug_through(files: dict[str, Path],
 
     monkeypatch.setattr(checking, "check_file", boom)
     with pytest.raises(RuntimeError, match="injected failure"):
-        gxgen("validate", files["good"])
+        gxgen("validate", str(files["good"]))

@@ -258,10 +258,10 @@ def test_validate_a_folder_checks_every_year(tmp_path: Path) -> None:
     changed = re.sub(r"(carried_in: *\[)3,", r"\g<1>4,", text, count=1)
     assert changed != text
     (tree / "2022.yaml").write_text(changed, "utf-8")
-    result = gxgen("validate", tmp_path / "reports")
+    result = gxgen("validate", str(tmp_path / "reports"))
     assert result.exit_code == 1
     assert "X-CARRY" in result.output
     assert "已检查 2 个文件" in result.output
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert gxgen("validate", empty).exit_code == 2
+    assert gxgen("validate", str(empty)).exit_code == 2

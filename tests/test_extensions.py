@@ -250,15 +250,16 @@ def test_extension_on_the_command_line(tmp_path: Path) -> None:
     data = own_facts()
     del data["extensions"]
     facts = write(tmp_path / "out" / "r.yaml", dump(data))
-    result = gxgen("validate", facts)
+    result = gxgen("validate", str(facts))
     assert result.exit_code == 1  # hotline: unknown key without the extension
-    result = gxgen("validate", facts, "--extension", tmp_path / "hotline.yaml")
+    result = gxgen("validate", str(facts), "--extension", str(tmp_path / "hotline.yaml"))
     assert result.exit_code == 0, result.output
-    result = gxgen("render", facts, "--format", "md", "--extension", tmp_path / "hotline.yaml")
+    result = gxgen("render", str(facts), "--format", "md", "--extension",
+                   str(tmp_path / "hotline.yaml"))
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / "r.md").read_text("utf-8")
     assert "## 五、政务热线办理情况" in md and "| 1.受理来电数 | 件 | 12 |" in md
-    result = gxgen("validate", facts, "--extension", "no_such_thing", "--format", "json")
+    result = gxgen("validate", str(facts), "--extension", "no_such_thing", "--format", "json")
     report = json.loads(result.output)
     assert result.exit_code == 1
     assert [(f["rule"], f["file"], f["code"]) for f in report["findings"]] == [

@@ -121,7 +121,7 @@ def test_refuses_mixed_years(two: Path) -> None:
         rollup([two], "定海区", 2022)
     assert "不能汇总不同年度的报告" in info.value.lines[0]
     assert any("2021.yaml：2021 年度" in line for line in info.value.lines)
-    result = gxgen("rollup", two, "--agency", "定海区", "--year", "2022")
+    result = gxgen("rollup", str(two), "--agency", "定海区", "--year", "2022")
     assert result.exit_code == 1 and "不同年度" in result.output
 
 
@@ -139,7 +139,7 @@ def test_refuses_mixed_editions(tmp_path: Path) -> None:
 
 def test_refuses_inputs_with_errors(two: Path) -> None:
     write(two / "坏" / "2022.yaml", "edition: '2021'\nagency: [\n")
-    result = gxgen("rollup", two, "--agency", "定海区", "--year", "2022")
+    result = gxgen("rollup", str(two), "--agency", "定海区", "--year", "2022")
     assert result.exit_code == 2
     assert "有错误，未汇总" in result.output and "YAML 语法错误" in result.output
 
