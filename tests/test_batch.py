@@ -12,14 +12,13 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from click.testing import CliRunner
+from clirun import gxgen
 from conftest import facts_2021, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gxgen import batch
 from gxgen.check import check_file
-from gxgen.cli_many import batch as batch_command
 
 FORMATS = ("docx", "html", "md")
 SUFFIXES = ("", ".zh-Hant")
@@ -69,7 +68,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
 
 
 def run(*args: str) -> Any:
-    return CliRunner().invoke(batch_command, list(args), catch_exceptions=False)
+    return gxgen("batch", *args)
 
 
 def test_batch_renders_good_reports_reports_broken_ones(tree: Path, tmp_path: Path) -> None:

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
+from clirun import gxgen
 from conftest import dump, facts_2021, where, write
-
-from gxgen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^(?P<file>.+?)(:(?P<line>\d+)(:(?P<col>\d+))?)?  "
@@ -36,7 +35,7 @@ JSON_FINDING = {"file", "line", "column", "rule", "severity", "path", "code", "m
 
 
 def validate(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(cli, ["validate", *args], env=env)
+    return gxgen("validate", *args, env=env)
 
 
 def lines(result: Result) -> list[dict[str, str]]:
@@ -254,10 +253,6 @@ def test_validate_a_folder_checks_every_year(tmp_path: Path) -> None:
     """`gxgen validate reports/` walks the tree; cross-year checks run for each agency."""
     import shutil
 
-    from click.testing import CliRunner
-
-    from gxgen.cli import cli
-
     root = Path(__file__).resolve().parent.parent / "examples" / "demo-district"
     tree = tmp_path / "reports" / "demo"
     shutil.copytree(root, tree)
@@ -265,10 +260,10 @@ def test_validate_a_folder_checks_every_year(tmp_path: Path) -> None:
     changed = re.sub(r"(carried_in: *\[)3,", r"\g<1>4,", text, count=1)
     assert changed != text
     (tree / "2022.yaml").write_text(changed, "utf-8")
-    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "reports")])
+    result = gxgen("validate", str(tmp_path / "reports"))
     assert result.exit_code == 1
     assert "X-CARRY" in result.output
     assert "已检查 2 个文件" in result.output
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert CliRunner().invoke(cli, ["validate", str(empty)]).exit_code == 2
+    assert gxgen("validate", str(empty)).exit_code == 2

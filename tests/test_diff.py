@@ -9,14 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import gxgen
 from conftest import facts_2021, write
-
-from gxgen.cli_many import diff as diff_command
 
 
 def invoke(*args: str) -> tuple[int, list[str]]:
-    result = CliRunner().invoke(diff_command, list(args))
+    result = gxgen("diff", *args)
     return result.exit_code, result.output.splitlines()
 
 

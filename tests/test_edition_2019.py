@@ -15,14 +15,13 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from clirun import gxgen
 from conftest import dump, facts_2021, where, write
 from extract import docx_tables, html_tables, model_rows
 
 from gxgen import editions
 from gxgen import render as rendering
 from gxgen.check import check_file
-from gxgen.cli import cli
 from gxgen.document import Table
 from gxgen.model import build_document
 from gxgen.variants import VARIANTS
@@ -137,8 +136,7 @@ def test_applications_table_has_one_other_row(ed: editions.Edition) -> None:
 
 
 def test_init_2019_scaffold_validates(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["init", "--agency", "某局", "--year", "2020",
-                                      "--edition", "2019"])
+    result = gxgen("init", "--agency", "某局", "--year", "2020", "--edition", "2019")
     assert result.exit_code == 0, result.output
     text = result.output
     assert 'edition: "2019"' in text
@@ -153,9 +151,9 @@ def test_init_2019_scaffold_validates(tmp_path: Path) -> None:
 
 
 def test_init_picks_2019_for_2020() -> None:
-    result = CliRunner().invoke(cli, ["init", "--agency", "某局", "--year", "2020"])
+    result = gxgen("init", "--agency", "某局", "--year", "2020")
     assert 'edition: "2019"' in result.output
-    result = CliRunner().invoke(cli, ["init", "--agency", "某局", "--year", "2021"])
+    result = gxgen("init", "--agency", "某局", "--year", "2021")
     assert 'edition: "2021"' in result.output
 
 

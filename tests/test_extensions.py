@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner
+from clirun import gxgen
 from conftest import dump, facts_2021, where, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +19,6 @@ from test_edition_2019 import facts_2019
 
 from gxgen import editions, extensions
 from gxgen.check import check_file
-from gxgen.cli import cli
 from gxgen.model import build_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,19 +250,16 @@ def test_extension_on_the_command_line(tmp_path: Path) -> None:
     data = own_facts()
     del data["extensions"]
     facts = write(tmp_path / "out" / "r.yaml", dump(data))
-    runner = CliRunner()
-    result = runner.invoke(cli, ["validate", str(facts)])
+    result = gxgen("validate", str(facts))
     assert result.exit_code == 1  # hotline: unknown key without the extension
-    result = runner.invoke(cli, ["validate", str(facts), "--extension",
-                                 str(tmp_path / "hotline.yaml")])
+    result = gxgen("validate", str(facts), "--extension", str(tmp_path / "hotline.yaml"))
     assert result.exit_code == 0, result.output
-    result = runner.invoke(cli, ["render", str(facts), "--format", "md", "--extension",
-                                 str(tmp_path / "hotline.yaml")])
+    result = gxgen("render", str(facts), "--format", "md", "--extension",
+                   str(tmp_path / "hotline.yaml"))
     assert result.exit_code == 0, result.output
     md = (tmp_path / "out" / "r.md").read_text("utf-8")
     assert "## 五、政务热线办理情况" in md and "| 1.受理来电数 | 件 | 12 |" in md
-    result = runner.invoke(cli, ["validate", str(facts), "--extension", "no_such_thing",
-                                 "--format", "json"])
+    result = gxgen("validate", str(facts), "--extension", "no_such_thing", "--format", "json")
     report = json.loads(result.output)
     assert result.exit_code == 1
     assert [(f["rule"], f["file"], f["code"]) for f in report["findings"]] == [

@@ -10,12 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import gxgen
 from extract import docx_tables, html_tables, md_pipe_tables, model_rows
 
 from gxgen import render as rendering
 from gxgen.check import check_file
-from gxgen.cli import cli
 from gxgen.model import build_document
 from gxgen.variants import VARIANTS, Converter
 
@@ -25,7 +24,7 @@ DEMO = ROOT / "examples" / "demo-district" / "2022.yaml"
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
+    result = gxgen(*args)
     return result.exit_code, result.output
 
 

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from clirun import gxgen
 from conftest import facts_2021, write
 
 from gxgen import loader
 from gxgen.check import check_file, check_loaded
-from gxgen.cli_many import rollup as rollup_command
 from gxgen.rollup import RollupError, add, rollup
 
 
@@ -110,10 +109,10 @@ def test_rollup_renders(two: Path, tmp_path: Path) -> None:
 def test_cli_writes_inside_the_tree_and_does_not_count_itself(two: Path) -> None:
     out = two / "定海区" / "2022.yaml"
     args = [str(two), "--agency", "定海区", "--year", "2022", "-o", str(out)]
-    first = CliRunner().invoke(rollup_command, args)
+    first = gxgen("rollup", *args)
     assert first.exit_code == 0, first.output
     text = out.read_text("utf-8")
-    again = CliRunner().invoke(rollup_command, [*args, "--update"])
+    again = gxgen("rollup", *args, "--update")
     assert again.exit_code == 0, again.output
     assert out.read_text("utf-8") == text
     assert "已汇总 2 个事实文件" in again.output
@@ -125,7 +124,7 @@ def test_refuses_mixed_years(two: Path) -> None:
         rollup([two], "定海区", 2022)
     assert "不能汇总不同年度的报告" in info.value.lines[0]
     assert any("2021.yaml：2021 年度" in line for line in info.value.lines)
-    result = CliRunner().invoke(rollup_command, [str(two), "--agency", "定海区", "--year", "2022"])
+    result = gxgen("rollup", str(two), "--agency", "定海区", "--year", "2022")
     assert result.exit_code == 1 and "不同年度" in result.output
 
 
@@ -143,7 +142,7 @@ def test_refuses_mixed_editions(tmp_path: Path) -> None:
 
 def test_refuses_inputs_with_errors(two: Path) -> None:
     write(two / "坏" / "2022.yaml", "edition: '2021'\nagency: [\n")
-    result = CliRunner().invoke(rollup_command, [str(two), "--agency", "定海区", "--year", "2022"])
+    result = gxgen("rollup", str(two), "--agency", "定海区", "--year", "2022")
     assert result.exit_code == 2
     assert "有错误，未汇总" in result.output and "YAML 语法错误" in result.output
 

@@ -11,12 +11,11 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import gxgen
 from conftest import write
 
 from gxgen import editions, loader
 from gxgen.check import check_file, check_loaded
-from gxgen.cli import cli
 from gxgen.scaffold import scaffold
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -24,7 +23,7 @@ KEY = re.compile(r"^\s*(- )?#?\s*([a-z_]+):")
 
 
 def init(*args: str) -> str:
-    result = CliRunner().invoke(cli, ["init", *args])
+    result = gxgen("init", *args)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -110,18 +109,14 @@ def test_deterministic(text_2021: str) -> None:
     ["--agency", "某局"],
 ])
 def test_bad_options_exit_2(args: list[str]) -> None:
-    result = CliRunner().invoke(cli, ["init", *args])
+    result = gxgen("init", *args)
     assert result.exit_code == 2 and result.stdout == ""
 
 
 def test_init_with_an_extension_scaffolds_its_tables(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
     from gxgen.check import check_file
-    from gxgen.cli import cli
 
-    result = CliRunner().invoke(cli, ["init", "--agency", "某局", "--year", "2020",
-                                      "--extension", "zhejiang"])
+    result = gxgen("init", "--agency", "某局", "--year", "2020", "--extension", "zhejiang")
     assert result.exit_code == 0, result.output
     path = tmp_path / "2020.yaml"
     path.write_text(result.output, "utf-8")
@@ -130,6 +125,5 @@ def test_init_with_an_extension_scaffolds_its_tables(tmp_path: Path) -> None:
     assert checked.facts is not None and not checked.ok
     assert {f.rule for f in checked.findings} == {"C-EMPTY", "D-NODATE"}
     assert {"channels", "organization"} <= set(checked.facts.edition.tables)
-    bad = CliRunner().invoke(cli, ["init", "--agency", "某局", "--year", "2020",
-                                   "--extension", "nosuch"])
+    bad = gxgen("init", "--agency", "某局", "--year", "2020", "--extension", "nosuch")
     assert bad.exit_code == 2 and "zhejiang" in bad.output

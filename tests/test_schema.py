@@ -14,12 +14,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
+from clirun import gxgen
 from conftest import COLUMNS, dump, facts_2021, where
 
 from gxgen import editions, loader, schema
 from gxgen.check import check_loaded
-from gxgen.cli import cli
 from gxgen.findings import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +91,7 @@ def test_statutory_labels_reach_the_schema() -> None:
 
 
 def test_schema_command_prints_the_schema() -> None:
-    result = CliRunner().invoke(cli, ["schema"])
+    result = gxgen("schema")
     assert result.exit_code == 0
     assert result.output == schema.dumps()
 
