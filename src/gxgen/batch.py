@@ -30,6 +30,7 @@ import json
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -813,16 +814,30 @@ def _open_lock(out: Path) -> int:
 
 
 def _holder(fd: int) -> str:
-    text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    return text if text.isdigit() else "?"
+    """The PID holding the lock, asked of the system (``F_GETLK``), so the lock file is never
+    written and an unchanged run leaves ``OUT`` exactly as it was; ``?`` where the system's
+    lock record has another layout than Linux's."""
+    import fcntl
+    import struct
+
+    layout = "hhqqi4x"  # struct flock on Linux: type, whence, start, len, pid
+    if not sys.platform.startswith("linux"):
+        return "?"
+    try:
+        record = fcntl.fcntl(fd, fcntl.F_GETLK,
+                             struct.pack(layout, fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0))
+    except OSError:
+        return "?"
+    pid = struct.unpack(layout, record)[4]
+    return str(pid) if pid > 0 else "?"
 
 
 @contextmanager
 def locked(out: Path, wait_for_it: bool = False,
            on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold ``OUT/.gxgen-lock`` (a POSIX lock, released by the system if the run dies) for
-    the life of a run, so two runs never interleave their outputs and manifests. The file
-    holds the holder's PID, to name it to the run that has to wait or give up."""
+    the life of a run, so two runs never interleave their outputs and manifests. The run
+    that has to wait or give up is told the holder's PID (``_holder``)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no POSIX locks
@@ -841,10 +856,6 @@ def locked(out: Path, wait_for_it: bool = False,
             if on_wait:
                 on_wait(_holder(fd))
             fcntl.lockf(fd, fcntl.LOCK_EX)
-        pid = f"{os.getpid()}\n".encode()
-        if os.pread(fd, 64, 0) != pid:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, pid, 0)
         yield
     finally:
         os.close(fd)
