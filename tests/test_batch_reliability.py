@@ -498,7 +498,7 @@ def test_template_that_fails_any_way_is_one_line(tree: Path, tmp_path: Path,
     def broken(*args: Any, **kwargs: Any) -> bytes:
         raise ValueError("Entity 'x' not defined, line 2")
 
-    monkeypatch.setattr(docx, "render", broken)
+    monkeypatch.setattr(docx, "_prepare", broken)
     result = gxgen("batch", tree, "-o", tmp_path / "dist", "--template", template)
     assert result.exit_code == 2
     assert result.stderr.strip() == (f"模板 {template} 无法使用："
@@ -511,8 +511,8 @@ def test_template_that_is_a_fifo_does_not_hang(tree: Path, tmp_path: Path) -> No
     os.mkfifo(template)
     result = cli("batch", tree, "-o", tmp_path / "dist", "--template", template)
     assert result.returncode == 2
-    assert result.stderr.strip() == (f"模板 {template} 无法使用："
-                                     "不是普通文件（命名管道、设备或失效的链接），未读取")
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(template) in lines[0] and "不是普通文件" in lines[0]
 
 
 def test_manifest_records_origin_and_hashes_bounded(tree: Path, tmp_path: Path) -> None:

@@ -643,7 +643,7 @@ def plan_jobs(sources: Sequence[Source], settings: Settings) -> tuple[list[Job],
     for source in sources:
         if source.special:
             refused.append(Outcome(rel=str(source.rel), source=str(source.path), findings=[
-                _batch_finding(str(source.path), "batch_special")]))
+                _batch_finding(str(source.path), "not_regular")]))
             continue
         folder = safe_parts(source.rel.parent.parts)
         stem = safe_component(source.rel.stem)

@@ -19,7 +19,7 @@ from gxgen import __version__
 from gxgen.findings import Finding, has_errors, printable, sort_key, strict, to_json
 
 UNREADABLE = {"unreadable", "not_found", "is_directory", "not_text", "bad_encoding", "bad_utf8",
-              "too_large", "batch_special", "not_regular", "ext_unreadable"}
+              "too_large", "not_regular", "ext_unreadable"}
 """Load failures that mean "could not read the file at all" (exit 2, not 1)."""
 
 EXTENSION = click.option(
@@ -112,7 +112,7 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
     ignored: list[Finding] = []
     for name in files:
         if name in special:  # a FIFO or device found in a folder is never opened
-            findings.append(Finding("yaml", "error", "batch_special", {}, name))
+            findings.append(Finding("yaml", "error", "not_regular", {}, name))
             continue
         checked = check_file(name, previous, extra=extensions)
         findings += checked.findings
@@ -187,7 +187,7 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
     chosen_formats = rendering.formats(fmts)
     chosen_variants = resolve(variants)
     if template is not None:
-        _check_template(template, lang)
+        check_template(template, lang)
     if output:
         several = len(files) * len(chosen_formats) * len(chosen_variants) > 1
         try:
@@ -302,14 +302,20 @@ def refusal(exc: Exception, lang: str) -> str:
                    reason=exc.strerror or type(exc).__name__)
 
 
-def _check_template(template: Path, lang: str) -> None:
-    """A template that cannot be used is refused once, before any report (exit 2)."""
+def check_template(template: Path, lang: str) -> None:
+    """A broken --template would fail every report the same way: refuse it once, up front, in
+    one line, whatever is wrong with it (exit 2). Shared by ``render`` and ``batch``."""
     from gxgen.writers import docx
 
     try:
         docx.check_template(template)
     except docx.DocxTemplateError as exc:
-        say(str(exc), str(exc), lang)
+        click.echo(printable(str(exc)), err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - any fault of the template, said once
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+        click.echo(message("template_unusable", lang, path=str(template), reason=reason),
+                   err=True)
         sys.exit(2)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from gxgen.cli import EXCLUDE, LANG, STRICT, lang_of, say
+from gxgen.cli import EXCLUDE, LANG, STRICT, check_template, lang_of, say
 from gxgen.findings import printable
 
 
@@ -93,7 +93,7 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
         click.echo(_line("batch_no_facts", lang), err=True)
         sys.exit(2)
     if template is not None:
-        _check_template(template, lang)
+        check_template(template, lang)
     show = sys.stderr.isatty() if progress is None else progress
     bar: Any = None
 
@@ -133,28 +133,6 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
         say(f"--strict：{len(warned)} 份报告有警告，按错误处理",
             f"--strict: {len(warned)} report(s) have warnings, counted as errors", lang)
     sys.exit(1 if result.failed or (strict_mode and warned) else 0)
-
-
-def _check_template(template: Path, lang: str) -> None:
-    """A broken --template would fail every report the same way: say it once, up front, in
-    one line, whatever is wrong with it."""
-    from gxgen import files
-    from gxgen.document import Document
-    from gxgen.writers import docx
-
-    if files.kind_of(template) != "file":
-        click.echo(_line("batch_template", lang, path=str(template),
-                         reason=_line("batch_special", lang)), err=True)
-        sys.exit(2)
-    try:
-        docx.render(Document(title=("检查",), lang="zh-Hans", blocks=()), template=template)
-    except docx.DocxTemplateError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - any fault of the template, said once
-        reason = " ".join(f"{type(exc).__name__}: {exc}".split())
-        click.echo(_line("batch_template", lang, path=str(template), reason=reason), err=True)
-        sys.exit(2)
 
 
 def _report(result: Any, output: Path, lang: str) -> None:

@@ -213,10 +213,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "batch_failed": ("生成失败：{reason}", "rendering failed: {reason}"),
     # batch reliability (issue 8): kept outputs, one run per OUT, files that are not reports
-    "batch_special": (
-        "不是普通文件（命名管道、设备或失效的链接），未读取",
-        "not a regular file (a FIFO, a device or a broken link); not read",
-    ),
     "batch_write_failed": ("写入输出文件失败：{reason}", "writing the outputs failed: {reason}"),
     "batch_killed": (
         "工作进程被终止（信号 {signal}，{name}）", "worker killed (signal {signal}, {name})",
@@ -245,7 +241,7 @@ CATALOG: dict[str, tuple[str, str]] = {
         "锁文件 {path} 不是普通文件，请删除后重试",
         "the lock file {path} is not a regular file; delete it and try again",
     ),
-    "batch_template": (
+    "template_unusable": (
         "模板 {path} 无法使用：{reason}", "template {path} cannot be used: {reason}",
     ),
     "batch_skip_extension": (
@@ -475,8 +471,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     # --- issue 8, input limits: unreadable inputs and amplification (one block, for merges)
     "not_regular": (
-        "不是普通文件（管道、设备等），不读取",
-        "not a regular file (a pipe, a device, …); not read",
+        "不是普通文件（命名管道、设备或失效的链接），未读取",
+        "not a regular file (a FIFO, a device or a broken link); not read",
     ),
     "bad_char": (
         "文字中有不可打印的字符 {char}（由引号内的转义符写入），请删除",

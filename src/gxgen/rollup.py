@@ -86,7 +86,7 @@ def gather(paths: Sequence[str | Path], year: int, exclude: Sequence[str | Path]
     loaded: list[Facts] = []
     for source in sources:
         if source.special:  # a FIFO or device is refused, never opened
-            problems.append(Finding("yaml", "error", "batch_special", {}, str(source.path)))
+            problems.append(Finding("yaml", "error", "not_regular", {}, str(source.path)))
             continue
         checked = check_file(source.path)
         if checked.facts is None or has_errors(checked.findings):
