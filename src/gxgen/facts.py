@@ -21,14 +21,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from gxgen.editions import CellSpec, Edition, Node, TableSpec
+from gxgen.editions import NA, VALUE_TYPES, CellSpec, Edition, Node, TableSpec
 from gxgen.findings import Finding
 from gxgen.loader import Loaded, Mark, PathKey
 
 Value = int | Decimal | str
 """An integer count, a ``Decimal`` amount, or ``"na"`` (not applicable, printed "/")."""
-
-PLACES = {"wan_yuan": (4, "万元"), "yuan": (2, "元")}
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ class Facts:
     def number(self, path: str) -> int | Decimal:
         """The figure for arithmetic: ``na`` counts as 0."""
         v = self.values[path]
-        return 0 if v == "na" else v  # type: ignore[return-value]
+        return 0 if v == NA else v  # type: ignore[return-value]
 
     def mark(self, path: str) -> Mark | None:
         """Where a figure (or, if it was left out, its row or table) is in the file."""
@@ -375,15 +373,15 @@ def _derive(facts: Facts) -> None:
 
 
 def _num(v: Value) -> int | Decimal:
-    return 0 if v == "na" else v  # type: ignore[return-value]
+    return 0 if v == NA else v  # type: ignore[return-value]
 
 
 def _value_findings(facts: Facts) -> list[Finding]:
     out = []
     for path, value in facts.typed.items():
         spec: CellSpec = facts.edition.cells[path]
-        if spec.value in PLACES and isinstance(value, Decimal):
-            places, unit = PLACES[spec.value]
+        places, unit = VALUE_TYPES[spec.value].places, VALUE_TYPES[spec.value].unit
+        if places is not None and isinstance(value, Decimal):
             if value != value.quantize(Decimal(1).scaleb(-places)):
                 mark = facts.mark(path)
                 out.append(Finding(

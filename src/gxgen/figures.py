@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from gxgen.editions import Edition
+from gxgen.editions import NA, TOTAL_KEY, Edition
 from gxgen.facts import Facts
 from gxgen.findings import Finding
 from gxgen.numbering import parse as cn_number
@@ -373,7 +373,7 @@ def readings(facts: Facts, kind: str, carry: bool = False) -> list[Reading]:
 def _sum(facts: Facts, paths: list[str]) -> Decimal | None:
     """The cells' sum; ``None`` when one is 不适用 (a figure stated for it is not compared) or
     unknown (a schema error there)."""
-    if not facts.known(*paths) or any(facts.value(p) == "na" for p in paths):
+    if not facts.known(*paths) or any(facts.value(p) == NA for p in paths):
         return None
     return sum((Decimal(facts.number(p)) for p in paths), Decimal(0))
 
@@ -512,7 +512,7 @@ def _check_zero(facts: Facts, st: Statement) -> Problem | None:
         zero = [f"{g}.total" for g in groups] if spec.get("scoped") else \
             [p for reading in spec["zero"] for p in reading]
     paths = [p for pattern in zero for p in cells(facts.edition, pattern)]
-    bad = [p for p in paths if facts.known(p) and facts.value(p) != "na" and facts.number(p)]
+    bad = [p for p in paths if facts.known(p) and facts.value(p) != NA and facts.number(p)]
     if not bad:
         return None
     shown = "、".join(f"{_name(facts.edition, p)}={_fmt(Decimal(facts.number(p)))}"
@@ -540,7 +540,7 @@ def _name(edition: Edition, pattern: str) -> str:
         cell = edition.cells[pattern]
         if cell.table not in edition.tables:
             return edition.cell_name(cell)
-        if cell.col == ("total",) and cell.row_label:
+        if cell.col == (TOTAL_KEY,) and cell.row_label:
             return cell.row_label
         return "·".join(x for x in (cell.row_label, cell.col_label) if x)
     table, key = pattern.split(".")[:2]

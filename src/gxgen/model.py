@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from gxgen.document import Block, Cell, Document, Heading, Paragraph, Signature, Table
-from gxgen.editions import Node, TableSpec
+from gxgen.editions import NA, Node, TableSpec
 from gxgen.facts import Facts, Value
 from gxgen.numbering import item_number
 
@@ -41,7 +41,7 @@ class Simplified:
 def format_value(value: Value) -> str:
     """How a figure is printed: integers as is, amounts without exponent, ``na`` as "/",
     and zero without a sign (``-0.0`` is "0.0")."""
-    if value == "na":
+    if value == NA:
         return "/"
     if isinstance(value, Decimal):
         return format(value.copy_abs() if value.is_zero() else value, "f")
@@ -155,7 +155,7 @@ def _value(facts: Facts, path: str, colspan: int = 1, unit: str | None = None) -
     """A figure's cell; ``unit`` follows the figure (not "/") where the header has none."""
     value = facts.value(path)
     text = format_value(value)
-    if unit and value != "na":
+    if unit and value != NA:
         text += unit
     return Cell(text, "value", colspan=colspan, path=path)
 

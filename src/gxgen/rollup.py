@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from gxgen.editions import Edition
+from gxgen.editions import NA, Edition
 from gxgen.facts import Facts, Value
 from gxgen.findings import Finding, has_errors
 from gxgen.messages import render
@@ -52,9 +52,9 @@ class Rolled:
 
 def add(values: Sequence[Value]) -> Value:
     """One cell's sum: ``na`` counts as nothing, and only ``na`` everywhere stays ``na``."""
-    numbers = [v for v in values if v != "na"]
+    numbers = [v for v in values if v != NA]
     if not numbers:
-        return "na"
+        return NA
     total: int | Decimal = 0
     for v in numbers:
         total += v  # type: ignore[operator]

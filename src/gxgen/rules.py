@@ -18,12 +18,6 @@ from gxgen.editions import CellSpec, Edition, Section, TableSpec
 from gxgen.facts import Facts, narrative_items
 from gxgen.findings import Finding
 
-_ARTICLE = "《中华人民共和国政府信息公开条例》第四十九条："
-DEADLINES = {
-    "department": (1, 31, _ARTICLE + "县级以上人民政府部门每年1月31日前"),
-    "government": (3, 31, _ARTICLE + "本级政府年度报告每年3月31日前"),
-}
-
 
 def check(facts: Facts, previous: Facts | None = None) -> list[Finding]:
     """All findings for one facts file (and last year's, when known)."""
@@ -213,7 +207,7 @@ def content(facts: Facts) -> list[Finding]:
         elif section.required:
             out += _empty_items(facts, section.narrative, where)
         out += _fees(facts, section, section.narrative, where, text)
-        if section.key == "overview" and text:
+        if section.topics and text:
             for topic in rules["overview_topics"]:
                 if not any(k in text for k in topic["keywords"]):
                     out.append(_field_finding(facts, section.narrative, "C-TOPIC",
@@ -278,13 +272,12 @@ def dates(facts: Facts) -> list[Finding]:
     if date <= datetime.date(facts.year, 12, 31):
         out.append(_field_finding(facts, "date", "D-DATE", "date_before_year",
                                   date=date.isoformat(), year=facts.year))
-    rule = DEADLINES.get(facts.agency_type)
+    rule = editions.DEADLINES.get(facts.agency_type)
     if rule:
-        month, day, basis = rule
-        deadline = datetime.date(facts.year + 1, month, day)
+        deadline = datetime.date(facts.year + 1, rule.month, rule.day)
         if date > deadline:
             out.append(_field_finding(facts, "date", "D-LATE", "late", date=date.isoformat(),
-                                      deadline=deadline.isoformat(), basis=basis))
+                                      deadline=deadline.isoformat(), basis=rule.basis))
     return out
 
 
@@ -322,7 +315,7 @@ def _carry(facts: Facts, previous: Facts, table: TableSpec, prev_name: str) -> l
     assert carry is not None
     out = []
     for col, _ in _columns(table):
-        if col and col[-1] == "total":
+        if col and col[-1] == editions.TOTAL_KEY:
             continue
         this_path = ".".join((table.key, carry.into, *col))
         last_path = ".".join((table.key, carry.source, *col))
@@ -349,7 +342,7 @@ def _stock(facts: Facts, previous: Facts, table: TableSpec, prev_name: str) -> l
         if not (facts.known(*paths.values()) and previous.known(paths["stock"])):
             continue
         values = [facts.value(p) for p in paths.values()] + [previous.value(paths["stock"])]
-        if "na" in values:
+        if editions.NA in values:
             continue
         this, added, removed = (facts.number(paths[k]) for k in ("stock", "added", "removed"))
         last = previous.number(paths["stock"])

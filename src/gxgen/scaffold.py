@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from gxgen import editions
 from gxgen.editions import Edition, Node, TableSpec
 from gxgen.facts import Value
 
@@ -74,8 +75,8 @@ def scaffold(edition: Edition, agency: str, year: int, *,
     fields = edition.fields
     figures = _Figures(values)
     exts = edition.extensions if extensions is None else tuple(extensions)
-    deadline = "03" if agency_type == "government" else "01"
-    date = edition.phrases["date"].format(year=year + 1, month=int(deadline), day=20)
+    month = editions.DEADLINES.get(agency_type, editions.DEADLINES["department"]).month
+    date = edition.phrases["date"].format(year=year + 1, month=month, day=20)
     out = [
         f"# {' '.join(agency.splitlines())}{year}年政府信息公开工作年度报告 — 事实文件",
         f"# 格式：{edition.name}（{edition.notice}）",
@@ -87,7 +88,7 @@ def scaffold(edition: Edition, agency: str, year: int, *,
         _line(0, f"year: {year}", fields["year"]["label"]),
         *([_line(0, f"extensions: [{', '.join(_q(e) for e in exts)}]",
                  fields["extensions"]["label"])] if exts else []),
-        _line(0, f"# date: {year + 1}-{deadline}-20",
+        _line(0, f"# date: {year + 1}-{month:02d}-20",
               f"{fields['date']['label']}：写作 YYYY-MM-DD，此例印作“{date}”；不填则落款没有日期"),
         _line(0, "# title: ", _described(fields["title"])),
         _line(0, "# preface: |", _described(fields["preface"])),
@@ -96,7 +97,7 @@ def scaffold(edition: Edition, agency: str, year: int, *,
     for number, section in edition.numbered():
         out.append(f"# {number}{section.title}")
         if section.narrative and "." not in section.narrative:
-            out += _narrative(edition, section.narrative, section.key == "overview", note)
+            out += _narrative(edition, section.narrative, section.topics, note)
         for key in section.tables:
             out += _table(edition.tables[key], figures)
         if section.record:

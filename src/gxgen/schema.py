@@ -24,33 +24,16 @@ from gxgen.findings import Finding
 from gxgen.loader import Loaded, PathKey
 from gxgen.messages import render
 
-MAX_COUNT = 10 ** 9
-"""The largest count (申请件数, 处理决定数 …). A province's busiest office decides a few million
-matters a year; a billion is a typing slip, and the bound keeps every sum and every printed
-figure small (a count of 5 000 digits used to crash the checks)."""
-
-MAX_WAN_YUAN = 10 ** 8
-"""The largest amount in 万元 (行政事业性收费): 10 000 亿元, beyond any agency's fees; with
-at most 4 decimals it stays inside ``Decimal``'s 28-digit precision, which ``1.0e+30`` broke."""
-
-MAX_YUAN = MAX_WAN_YUAN * 10 ** 4
-"""The same bound in 元 (信息处理费, 2019 采购总金额)."""
-
 VALUE_SCHEMAS: dict[str, dict[str, Any]] = {
-    "count": {"type": "integer", "minimum": 0, "maximum": MAX_COUNT},
-    "signed": {"type": "integer", "minimum": -MAX_COUNT, "maximum": MAX_COUNT},
-    "wan_yuan": {"type": "number", "minimum": 0, "maximum": MAX_WAN_YUAN},
-    "yuan": {"type": "number", "minimum": 0, "maximum": MAX_YUAN},
-    "amount": {"type": "number", "minimum": 0, "maximum": MAX_YUAN},
+    name: vt.schema for name, vt in editions.VALUE_TYPES.items()
 }
-EXPECTED = {
-    "count": ("非负整数", "a whole number ≥ 0"),
-    "signed": ("整数（可为负数）", "a whole number (may be negative)"),
-    "wan_yuan": ("非负数（单位万元，最多4位小数）", "a number ≥ 0 (万元, up to 4 decimals)"),
-    "yuan": ("非负数（单位元）", "a number ≥ 0 (元)"),
-    "amount": ("非负数", "a number ≥ 0"),
-}
-NA = "na"
+"""Each value type's JSON Schema (``common.yaml``'s ``value_types``, where the bounds are
+explained)."""
+
+MAX_COUNT: int = VALUE_SCHEMAS["count"]["maximum"]
+MAX_WAN_YUAN: int = VALUE_SCHEMAS["wan_yuan"]["maximum"]
+MAX_YUAN: int = VALUE_SCHEMAS["yuan"]["maximum"]
+NA = editions.NA
 
 
 def _value(kind: str, na: bool, title: str, description: str) -> dict[str, Any]:
@@ -438,7 +421,7 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
         cell = _list_cell(edition, path)
     actual, actual_en = show(error.instance), show(error.instance, "en")
     if cell is not None:
-        zh, en = EXPECTED[cell.value]
+        zh, en = editions.VALUE_TYPES[cell.value].expected
         if cell.na:
             zh, en = zh + "或 na", en + " or na"
         value = error.instance
@@ -486,7 +469,7 @@ def _beyond_limit(error: jsonschema.ValidationError) -> bool:
 
 
 def _is_total_key(key: str) -> bool:
-    return key == "total"
+    return key == editions.TOTAL_KEY
 
 
 def _list_cell(edition: Edition, path: PathKey):

@@ -63,30 +63,9 @@ REGIONAL_PHRASES: dict[str, str] = {"s2hk": "phrases-hk"}
 PHRASE_MODE_DICTS = ("TWPhrases", "HKPhrases")
 """OpenCC dictionaries of the phrase modes (s2twp, s2hkp); a config using one is refused."""
 
-BUILTIN_PROTECTED: dict[str, str] = {
-    "《中华人民共和国政府信息公开条例》": "《中華人民共和國政府信息公開條例》",
-    "《政府信息公开信息处理费管理办法》": "《政府信息公開信息處理費管理辦法》",
-    "《中华人民共和国政府信息公开工作年度报告格式》":
-        "《中華人民共和國政府信息公開工作年度報告格式》",
-    "〈中华人民共和国政府信息公开工作年度报告格式〉":
-        "〈中華人民共和國政府信息公開工作年度報告格式〉",
-    "中华人民共和国政府信息公开工作年度报告格式": "中華人民共和國政府信息公開工作年度報告格式",
-    "政府信息公开条例": "政府信息公開條例",
-    "《条例》": "《條例》",
-    "《中华人民共和国行政复议法》": "《中華人民共和國行政複議法》",
-    "《中华人民共和国行政诉讼法》": "《中華人民共和國行政訴訟法》",
-    "《中华人民共和国保守国家秘密法》": "《中華人民共和國保守國家秘密法》",
-    "《中华人民共和国档案法》": "《中華人民共和國檔案法》",
-    "《中华人民共和国个人信息保护法》": "《中華人民共和國個人信息保護法》",
-    "《中华人民共和国数据安全法》": "《中華人民共和國數據安全法》",
-    "《关于全面推进政务公开工作的意见》": "《關於全面推進政務公開工作的意見》",
-    "国办公开办函〔2021〕30号": "國辦公開辦函〔2021〕30號",
-    "国办公开办函〔2019〕60号": "國辦公開辦函〔2019〕60號",
-    "国办函〔2020〕109号": "國辦函〔2020〕109號",
-    "台州": "台州",
-}
-"""Statute and document titles in their reviewed traditional form (every traditional variant),
-and place names OpenCC breaks in context (在台州 → 在臺州: its phrase 在台 wins)."""
+BUILTIN_PROTECTED: dict[str, str] = editions.common()["builtin_protected"]
+"""Statute and document titles in their reviewed traditional form, and place names OpenCC
+breaks in context: declared in ``editions/common.yaml`` (``builtin_protected``)."""
 
 _DATA = resources.files(__package__).joinpath("opencc")
 _N = numbering.CHARACTERS

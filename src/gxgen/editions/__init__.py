@@ -8,16 +8,18 @@ edition or a provincial table is a data change.
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
+import jsonschema
 import yaml
+from referencing import Registry, Resource
 
 from gxgen.numbering import section_number
-
-VALUE_TYPES = ("count", "signed", "wan_yuan", "yuan", "amount")
 
 
 @dataclass(frozen=True)
@@ -304,6 +306,8 @@ class Section:
     tables: tuple[str, ...] = ()
     record: str | None = None
     required: bool = False
+    topics: bool = False
+    """Whether the section's narrative must touch the edition's ``content.overview_topics``."""
 
 
 @dataclass(frozen=True)
@@ -511,15 +515,111 @@ def traditional() -> dict[str, str]:
     return _read("traditional.yaml")
 
 
-EDITION_IDS = ("2021", "2019")
+@dataclass(frozen=True)
+class ValueType:
+    """A kind of figure (``count``, ``wan_yuan`` …), as ``common.yaml``'s ``value_types``
+    declares it: the schema, the decimals, the unit and how messages name it."""
+
+    name: str
+    schema: dict[str, Any] = field(hash=False)
+    expected: tuple[str, str]
+    """What a figure of this type must be, in Chinese and English (schema findings)."""
+    places: int | None = None
+    """Decimal places allowed (``None``: as the schema says)."""
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When an agency type publishes its report on year Y: ``month``/``day`` of Y + 1."""
+
+    month: int
+    day: int
+    basis: str
+    """The statute the D-LATE finding quotes."""
+
+
+def _value_types() -> dict[str, ValueType]:
+    return {
+        name: ValueType(name, dict(spec["schema"]), (spec["expected"][0], spec["expected"][1]),
+                        spec.get("places"), spec.get("unit"))
+        for name, spec in common()["value_types"].items()
+    }
+
+
+VALUE_TYPES: dict[str, ValueType] = _value_types()
+"""Every value type by name, in declaration order."""
+
+TOTAL_KEY: str = common()["keys"]["total"]
+"""The facts key of a total row or column (``applications.new.total``)."""
+
+NA: str = common()["keys"]["na"]
+"""The value of a figure that does not apply (printed "/")."""
+
+DEADLINES: dict[str, Deadline] = {
+    kind: Deadline(int(d["month"]), int(d["day"]), d["basis"])
+    for kind, d in common()["deadlines"].items()
+}
+"""Publication deadlines by agency type (《条例》第四十九条); a type not listed has none."""
+
+
+def edition_schema() -> dict[str, Any]:
+    """The JSON Schema of a built-in edition file (``editions/edition.schema.json``); its
+    tables are those of an extension definition (``extension.schema.json``)."""
+    return json.loads(resources.files(__package__).joinpath("edition.schema.json")
+                      .read_text("utf-8"))
+
+
+@functools.cache
+def _edition_validator() -> jsonschema.Draft202012Validator:
+    tables = json.loads(resources.files(__package__).joinpath("extension.schema.json")
+                        .read_text("utf-8"))
+    registry: Registry = Registry().with_resource(tables["$id"], Resource.from_contents(tables))
+    return jsonschema.Draft202012Validator(edition_schema(), registry=registry)
+
+
+def check_edition(name: str, data: Any) -> None:
+    """Refuse an edition file that does not match its schema: ``ValueError`` naming the file,
+    the field and what is wrong (a broken built-in file is gxgen's bug, found by the tests)."""
+    error = jsonschema.exceptions.best_match(_edition_validator().iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise ValueError(f"{name}: {where}: {error.message}")
+
+
+_EDITION_ID = re.compile(r"^id:", re.MULTILINE)
+
+
+def edition_files() -> dict[str, str]:
+    """The built-in edition files by id: each ``<id>.yaml`` with an ``id:`` field (the other
+    data files — common, traditional, figures — have none)."""
+    return {name[:-len(".yaml")]: name for name in _yaml_names()
+            if _EDITION_ID.search(resources.files(__package__).joinpath(name).read_text("utf-8"))}
+
+
+@functools.cache
+def _yaml_names() -> tuple[str, ...]:
+    return tuple(sorted(e.name for e in resources.files(__package__).iterdir()
+                        if e.name.endswith(".yaml") and e.is_file()))
+
+
+@functools.cache
+def _edition_data() -> dict[str, dict[str, Any]]:
+    """The built-in edition files, read. Their shape is checked by the tests
+    (``check_edition``), not on every run: they change only with gxgen."""
+    out = {}
+    for stem, name in edition_files().items():
+        data = _read(name)
+        if str(data["id"]) != stem:
+            raise ValueError(f"{name}: id: {data['id']!r} is not the file's name")
+        out[stem] = data
+    return out
 
 
 @functools.cache
 def load(edition_id: str) -> Edition:
-    """The built-in edition ``"2021"`` or ``"2019"``."""
-    if edition_id not in EDITION_IDS:
-        raise KeyError(edition_id)
-    data = _read(f"{edition_id}.yaml")
+    """A built-in edition (``"2021"``, ``"2019"``: ``available()``)."""
+    data = _edition_data()[edition_id]
     return Edition(
         id=str(data["id"]),
         name=data["name"],
@@ -534,6 +634,7 @@ def load(edition_id: str) -> Edition:
                 tables=tuple(s.get("tables", ())),
                 record=s.get("record"),
                 required=bool(s.get("required", False)),
+                topics=bool(s.get("topics", False)),
             )
             for s in data["sections"]
         ),
@@ -548,4 +649,6 @@ def for_year(year: int) -> Edition | None:
 
 
 def available() -> list[str]:
-    return [e for e in EDITION_IDS if resources.files(__package__).joinpath(f"{e}.yaml").is_file()]
+    """The built-in edition ids, newest format first."""
+    files = _edition_data()
+    return sorted(files, key=lambda e: int(files[e]["first_year"]), reverse=True)
