@@ -60,6 +60,16 @@ def test_a_broken_copy_is_refused_naming_the_file_and_field(damage, where: str) 
     assert "\n" not in str(caught.value)
 
 
+def test_common_data_matches_its_schema() -> None:
+    editions.check_edition("common.yaml", editions.common(), "#/$defs/common")
+    broken = copy.deepcopy(editions.common())
+    del broken["value_types"]["yuan"]["expected"]
+    broken["deadlines"]["government"]["month"] = 13
+    with pytest.raises(ValueError, match=r"^common\.yaml: (value_types/yuan|deadlines/government"
+                                         r"/month): "):
+        editions.check_edition("common.yaml", broken, "#/$defs/common")
+
+
 def test_extension_tables_take_every_value_type_and_no_other() -> None:
     ext = json.loads((EDITIONS / "extension.schema.json").read_text("utf-8"))
     assert ext["$defs"]["value"]["enum"] == list(editions.VALUE_TYPES)
@@ -145,6 +155,14 @@ def test_the_topics_section_is_marked_in_the_edition() -> None:
     assert f'- heading: "{topic}"' in scaffold(ed, "某局", 2022)
     plain = replace(ed, sections=tuple(replace(s, topics=False) for s in ed.sections))
     assert f'- heading: "{topic}"' not in scaffold(plain, "某局", 2022)
+
+
+def test_not_applicable_is_printed_as_the_data_says(monkeypatch) -> None:
+    from gxgen import model
+
+    assert model.format_value(editions.NA) == "/"
+    monkeypatch.setattr(model, "NA_PRINTED", "—")
+    assert model.format_value(editions.NA) == "—"
 
 
 def test_statute_titles_are_data() -> None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from gxgen.document import Block, Cell, Document, Heading, Paragraph, Signature, Table
-from gxgen.editions import NA, Node, TableSpec
+from gxgen.editions import NA, NA_PRINTED, Node, TableSpec
 from gxgen.facts import Facts, Value
 from gxgen.numbering import item_number
 
@@ -42,7 +42,7 @@ def format_value(value: Value) -> str:
     """How a figure is printed: integers as is, amounts without exponent, ``na`` as "/",
     and zero without a sign (``-0.0`` is "0.0")."""
     if value == NA:
-        return "/"
+        return NA_PRINTED
     if isinstance(value, Decimal):
         return format(value.copy_abs() if value.is_zero() else value, "f")
     return str(value)

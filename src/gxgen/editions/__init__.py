@@ -554,7 +554,10 @@ TOTAL_KEY: str = common()["keys"]["total"]
 """The facts key of a total row or column (``applications.new.total``)."""
 
 NA: str = common()["keys"]["na"]
-"""The value of a figure that does not apply (printed "/")."""
+"""The value of a figure that does not apply (printed ``NA_PRINTED``)."""
+
+NA_PRINTED: str = common()["keys"]["na_printed"]
+"""What the report prints for a figure that does not apply: "/"."""
 
 DEADLINES: dict[str, Deadline] = {
     kind: Deadline(int(d["month"]), int(d["day"]), d["basis"])
@@ -571,17 +574,20 @@ def edition_schema() -> dict[str, Any]:
 
 
 @functools.cache
-def _edition_validator() -> jsonschema.Draft202012Validator:
+def _edition_validator(part: str) -> jsonschema.Draft202012Validator:
     tables = json.loads(resources.files(__package__).joinpath("extension.schema.json")
                         .read_text("utf-8"))
-    registry: Registry = Registry().with_resource(tables["$id"], Resource.from_contents(tables))
-    return jsonschema.Draft202012Validator(edition_schema(), registry=registry)
+    own = edition_schema()
+    registry: Registry = Registry().with_resources(
+        (s["$id"], Resource.from_contents(s)) for s in (tables, own))
+    return jsonschema.Draft202012Validator({"$ref": own["$id"] + part}, registry=registry)
 
 
-def check_edition(name: str, data: Any) -> None:
-    """Refuse an edition file that does not match its schema: ``ValueError`` naming the file,
-    the field and what is wrong (a broken built-in file is gxgen's bug, found by the tests)."""
-    error = jsonschema.exceptions.best_match(_edition_validator().iter_errors(data))
+def check_edition(name: str, data: Any, part: str = "") -> None:
+    """Refuse an edition file that does not match its schema (``part``: ``#/$defs/common`` for
+    ``common.yaml``): ``ValueError`` naming the file, the field and what is wrong (a broken
+    built-in file is gxgen's bug, found by the tests)."""
+    error = jsonschema.exceptions.best_match(_edition_validator(part).iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
         raise ValueError(f"{name}: {where}: {error.message}")
