@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from gxgen.cli import EXCLUDE, LANG, STRICT, check_template, lang_of, say
 from gxgen.findings import printable
+from gxgen.options import EXCLUDE, LANG, STRICT, check_template, lang_of, say
 
 
 def _width(text: str) -> int:
@@ -196,7 +196,7 @@ def rollup(paths: tuple[str, ...], agency: str, year: int, agency_type: str,
     """
     from gxgen import files, targets
     from gxgen import rollup as rolling
-    from gxgen.cli import facts_target, message, write_facts
+    from gxgen.options import facts_target, message, write_facts
 
     lang = lang_of(lang)
     if update and output is None:
