@@ -81,8 +81,8 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
     could not be read. Warnings silenced by the file's ``ignore:`` are listed in JSON with
     ``"ignored": true`` and counted apart.
     """
-    from gxgen.batch import survey
     from gxgen.check import check_file
+    from gxgen.sources import survey
 
     lang = lang_of(lang)
     expanded: list[str] = []
