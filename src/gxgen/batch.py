@@ -511,6 +511,7 @@ def _run_locked(paths: Sequence[str | Path], out: Path, settings: Settings, foun
     base = fingerprint(settings.fingerprinted())
     manifest = load_manifest(out)
     old = manifest.reports
+    force = force or manifest.upgraded  # an older gxgen's keys are not this one's
     for earlier in old.values():
         earlier.origin = earlier.origin or os.path.abspath(earlier.source)
     todo: list[tuple[Job, str]] = []
