@@ -81,6 +81,7 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
     """
     from gxgen import batch as batching
     from gxgen import render as rendering
+    from gxgen.batch_lock import Busy, Unusable
     from gxgen.variants import resolve
 
     lang = lang_of(lang)
@@ -114,10 +115,10 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
             progress=(lambda n: bar.update(n)) if show else None, on_plan=on_plan, lang=lang,
             on_wait=lambda pid: click.echo(_line("batch_waiting", lang, pid=pid,
                                                  out=str(output)), err=True))
-    except batching.Busy as exc:
+    except Busy as exc:
         click.echo(_line("batch_busy", lang, pid=exc.pid, out=str(output)), err=True)
         sys.exit(2)
-    except batching.Unusable as exc:
+    except Unusable as exc:
         click.echo(_line(exc.code, lang, **exc.params), err=True)
         sys.exit(2)
     except OSError as exc:
