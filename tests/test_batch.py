@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from gxgen import batch
 from gxgen.check import check_file
+from gxgen.manifest import MANIFEST, finding_dict
+from gxgen.sources import MAX_COMPONENT_BYTES, discover, safe_component
 
 FORMATS = ("docx", "html", "md")
 SUFFIXES = ("", ".zh-Hant")
@@ -105,8 +107,8 @@ def inside_path(root: Path, path: Path) -> bool:
 def test_batch_findings_are_validates_findings(tree: Path, tmp_path: Path) -> None:
     result = batch.run([tree], tmp_path / "o", ["html"], ["simplified"], workers=1)
     by_rel = {o.rel: o for o in result.outcomes}
-    for source in batch.discover([tree]):
-        expected = [batch.finding_dict(f) for f in check_file(source.path).findings]
+    for source in discover([tree]):
+        expected = [finding_dict(f) for f in check_file(source.path).findings]
         assert by_rel[str(source.rel)].findings == expected, source.rel
     assert by_rel["good/2022.yaml"].previous == str(tree / "good" / "2021.yaml")
     assert any(f["rule"] == "X-CARRY" for f in by_rel["carry/2022.yaml"].findings)
@@ -163,7 +165,7 @@ def test_output_is_the_same_whatever_the_number_of_workers(tree: Path, tmp_path:
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     for rel in files:
-        if rel.name == batch.MANIFEST:
+        if rel.name == MANIFEST:
             continue
         assert (one / rel).read_bytes() == (two / rel).read_bytes(), rel
 
@@ -196,9 +198,9 @@ def test_clashing_outputs_are_refused_not_overwritten(tmp_path: Path) -> None:
 def test_mirrors_several_arguments_from_their_common_folder(tmp_path: Path) -> None:
     write(tmp_path / "r" / "east" / "2022.yaml", facts_2021(agency="东局"))
     write(tmp_path / "r" / "west" / "2022.yaml", facts_2021(agency="西局"))
-    sources = batch.discover([tmp_path / "r" / "east", tmp_path / "r" / "west" / "2022.yaml"])
+    sources = discover([tmp_path / "r" / "east", tmp_path / "r" / "west" / "2022.yaml"])
     assert [str(s.rel) for s in sources] == ["east/2022.yaml", "west/2022.yaml"]
-    assert [str(s.rel) for s in batch.discover([tmp_path / "r" / "east"])] == ["2022.yaml"]
+    assert [str(s.rel) for s in discover([tmp_path / "r" / "east"])] == ["2022.yaml"]
 
 
 class _Links(HTMLParser):
@@ -235,8 +237,8 @@ def test_index_lists_every_report_with_relative_links(tree: Path, tmp_path: Path
     assert "YAML 语法错误" in page and "已与上年度 2021.yaml 核对" in page
     md = (out / "index.md").read_text("utf-8")
     assert md.count("](<") == 7 * 6 and "## 问题清单" in md
-    manifest = json.loads((out / batch.MANIFEST).read_text("utf-8"))
-    assert set(manifest["reports"]) == {str(s.rel) for s in batch.discover([tree])}
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    assert set(manifest["reports"]) == {str(s.rel) for s in discover([tree])}
 
 
 def test_no_facts_files_is_an_input_error(tmp_path: Path) -> None:
@@ -263,17 +265,17 @@ def test_safe_component_property(name: str) -> None:
 
 
 def check_safe(name: str, root: Path) -> None:
-    safe = batch.safe_component(name)
+    safe = safe_component(name)
     assert safe and safe not in (".", "..")
     assert not safe.startswith((".", " ")) and not safe.endswith((".", " "))
     assert not set(safe) & set('/\\:*?"<>|\x00')
     assert all(ord(ch) >= 32 and ch != "\x7f" for ch in safe)
     assert not re.fullmatch(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", safe, re.I)
-    assert len(safe.encode("utf-8")) <= batch.MAX_COMPONENT_BYTES
+    assert len(safe.encode("utf-8")) <= MAX_COMPONENT_BYTES
     assert os.path.normpath(root / safe).startswith(str(root) + os.sep)
-    assert batch.safe_component(safe) == safe, "sanitising is idempotent"
+    assert safe_component(safe) == safe, "sanitising is idempotent"
 
 
 def test_long_names_stay_distinct() -> None:
     a, b = "局" * 100 + "甲", "局" * 100 + "乙"
-    assert batch.safe_component(a) != batch.safe_component(b)
+    assert safe_component(a) != safe_component(b)

@@ -29,6 +29,8 @@ from clirun import gxgen
 from conftest import facts_2021, write
 
 from gxgen import batch, render
+from gxgen.manifest import MANIFEST, MANIFEST_FORMAT, file_hash
+from gxgen.sources import top_keys
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 STALE = "过期（本次校验/生成未通过）"
@@ -54,8 +56,8 @@ def leftovers(folder: Path) -> list[Path]:
 
 
 def manifest(out: Path) -> dict[str, Any]:
-    data = json.loads((out / batch.MANIFEST).read_text("utf-8"))
-    assert data["format"] == batch.MANIFEST_FORMAT
+    data = json.loads((out / MANIFEST).read_text("utf-8"))
+    assert data["format"] == MANIFEST_FORMAT
     return data["reports"]
 
 
@@ -167,11 +169,11 @@ def test_reports_outside_this_runs_paths_are_left_alone(tree: Path, tmp_path: Pa
 def test_format_1_manifest_is_still_read(tree: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     batch.run([tree], out, ["html"], ["simplified"], workers=1)
-    data = json.loads((out / batch.MANIFEST).read_text("utf-8"))
+    data = json.loads((out / MANIFEST).read_text("utf-8"))
     data["format"] = 1
     for entry in data["reports"].values():
         del entry["origin"], entry["stale"]
-    (out / batch.MANIFEST).write_text(json.dumps(data), "utf-8")
+    (out / MANIFEST).write_text(json.dumps(data), "utf-8")
     typo(tree / "east" / "2022.yaml")
     result = batch.run([tree], out, ["html"], ["simplified"], workers=1)
     east = next(o for o in result.outcomes if o.rel == "east/2022.yaml")
@@ -409,9 +411,9 @@ def test_files_that_are_not_reports_are_listed_as_skipped(tree: Path, tmp_path: 
 
 
 def test_what_counts_as_a_report() -> None:
-    assert batch.top_keys(b"edition: '2021'\nagency: [oops\n") == {"edition", "agency"}
-    assert batch.top_keys(b"\xef\xbb\xbf\"year\": 2022\n  nested: 1\n# c: x\n") == {"year"}
-    assert batch.top_keys(b"url:http://x\n---\n") == set()
+    assert top_keys(b"edition: '2021'\nagency: [oops\n") == {"edition", "agency"}
+    assert top_keys(b"\xef\xbb\xbf\"year\": 2022\n  nested: 1\n# c: x\n") == {"year"}
+    assert top_keys(b"url:http://x\n---\n") == set()
 
 
 def test_exclude_on_batch_validate_and_rollup(tree: Path, tmp_path: Path) -> None:
@@ -522,6 +524,6 @@ def test_manifest_records_origin_and_hashes_bounded(tree: Path, tmp_path: Path) 
     assert entry["origin"] == str(tree / "east" / "2022.yaml")
     assert entry["stale"] is False
     data = (tree / "east" / "2022.yaml").read_bytes()
-    assert batch._file_hash(tree / "east" / "2022.yaml") == hashlib.sha256(data).hexdigest()
+    assert file_hash(tree / "east" / "2022.yaml") == hashlib.sha256(data).hexdigest()
     os.mkfifo(tmp_path / "2021.yaml")
-    assert batch._file_hash(tmp_path / "2021.yaml") == "not_regular"
+    assert file_hash(tmp_path / "2021.yaml") == "not_regular"

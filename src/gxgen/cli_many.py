@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from gxgen.cli import EXCLUDE, LANG, STRICT, check_template, lang_of, say
 from gxgen.findings import printable
+from gxgen.options import EXCLUDE, LANG, STRICT, check_template, lang_of
 
 
 def _width(text: str) -> int:
@@ -81,6 +81,7 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
     """
     from gxgen import batch as batching
     from gxgen import render as rendering
+    from gxgen.batch_lock import Busy, Unusable
     from gxgen.variants import resolve
 
     lang = lang_of(lang)
@@ -102,7 +103,7 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
         if skipped:
             click.echo(_line("batch_unchanged", lang, n=skipped), err=True)
         if show and todo:
-            bar = click.progressbar(length=todo, label="生成中" if lang != "en" else "rendering",
+            bar = click.progressbar(length=todo, label=_line("batch_progress", lang),
                                     file=sys.stderr, show_pos=True, show_eta=True)
             bar.__enter__()
 
@@ -111,13 +112,13 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
             paths, output, chosen_formats, chosen_variants, template=template,
             md_tables=md_tables, workers=jobs, force=force, exclude=excludes,
             wait_for_lock=wait_for_lock, found=found,
-            progress=(lambda n: bar.update(n)) if show else None, on_plan=on_plan,
+            progress=(lambda n: bar.update(n)) if show else None, on_plan=on_plan, lang=lang,
             on_wait=lambda pid: click.echo(_line("batch_waiting", lang, pid=pid,
                                                  out=str(output)), err=True))
-    except batching.Busy as exc:
+    except Busy as exc:
         click.echo(_line("batch_busy", lang, pid=exc.pid, out=str(output)), err=True)
         sys.exit(2)
-    except batching.Unusable as exc:
+    except Unusable as exc:
         click.echo(_line(exc.code, lang, **exc.params), err=True)
         sys.exit(2)
     except OSError as exc:
@@ -130,43 +131,52 @@ def batch(paths: tuple[str, ...], output: Path, fmts: tuple[str, ...],
     _report(result, output, lang)
     warned = [o for o in result.outcomes if o.warnings and o.status != "error"]
     if strict_mode and warned:
-        say(f"--strict：{len(warned)} 份报告有警告，按错误处理",
-            f"--strict: {len(warned)} report(s) have warnings, counted as errors", lang)
+        click.echo(_line("batch_strict", lang, n=len(warned)), err=True)
     sys.exit(1 if result.failed or (strict_mode and warned) else 0)
 
 
 def _report(result: Any, output: Path, lang: str) -> None:
-    en = lang == "en"
     for outcome in result.outcomes:
         if outcome.skipped:
             continue
         for finding in outcome.finding_objects():
             click.echo(finding.format(lang), err=True)
-    status = {"ok": ("已生成", "rendered"), "warning": ("已生成", "rendered"),
-              "error": ("失败", "FAILED")}
-    rows = []
-    for o in result.outcomes:
-        state = ("未变", "unchanged") if o.skipped else status[o.status]
-        shown = _line("batch_state_kept", lang) if o.stale else state[1] if en else state[0]
-        rows.append([o.agency or "—", str(o.year or "—"), str(o.errors), str(o.warnings),
-                     str(o.written), shown, o.rel])
-    header = (["agency", "year", "errors", "warnings", "written", "status", "file"] if en
-              else ["机关", "年度", "错误", "警告", "写入", "状态", "事实文件"])
+    rows = [[o.agency or "—", str(o.year or "—"), str(o.errors), str(o.warnings),
+             str(o.written), _line(_state(o), lang), o.rel] for o in result.outcomes]
+    header = [_line(f"batch_col_{c}", lang)
+              for c in ("agency", "year", "errors", "warnings", "written", "status", "file")]
     click.echo("")
     for line in _table(header, rows, right={1, 2, 3, 4}):
         click.echo(line)
-    kept, removed, ignored = len(result.kept), len(result.removed), len(result.ignored)
     click.echo("")
-    click.echo(_line(
-        "batch_summary", lang, total=len(result.outcomes),
-        done=sum(1 for o in result.outcomes if o.status != "error"),
-        unchanged=sum(1 for o in result.outcomes if o.skipped), failed=len(result.failed),
-        kept=_line("batch_summary_kept", lang, n=kept) if kept else "",
-        errors=sum(o.errors for o in result.outcomes),
-        warnings=sum(o.warnings for o in result.outcomes), written=result.files_written,
-        removed=_line("batch_summary_removed", lang, n=removed) if removed else "",
-        ignored=_line("batch_summary_ignored", lang, n=ignored) if ignored else "",
-        index=output / "index.html"))
+    click.echo(_summary(result, output, lang))
+
+
+def _state(outcome: Any) -> str:
+    """The catalogue code of a report's state in the summary table."""
+    if outcome.stale:
+        return "batch_state_kept"
+    if outcome.skipped:
+        return "batch_state_unchanged"
+    return "batch_state_failed" if outcome.status == "error" else "batch_state_rendered"
+
+
+def _summary(result: Any, output: Path, lang: str) -> str:
+    def part(code: str, n: int) -> str:
+        return _line(code, lang, n=n) if n else ""
+
+    outcomes = result.outcomes
+    return _line(
+        "batch_summary", lang, total=len(outcomes),
+        done=sum(1 for o in outcomes if o.status != "error"),
+        unchanged=sum(1 for o in outcomes if o.skipped), failed=len(result.failed),
+        kept=part("batch_summary_kept", len(result.kept)),
+        errors=sum(o.errors for o in outcomes), warnings=sum(o.warnings for o in outcomes),
+        written=result.files_written,
+        removed=part("batch_summary_removed", len(result.removed)),
+        ignored=part("batch_summary_ignored", len(result.ignored)),
+        upgraded=_line("batch_summary_upgraded", lang) if result.upgraded else "",
+        index=output / "index.html")
 
 
 @click.command()
@@ -196,7 +206,7 @@ def rollup(paths: tuple[str, ...], agency: str, year: int, agency_type: str,
     """
     from gxgen import files, targets
     from gxgen import rollup as rolling
-    from gxgen.cli import facts_target, message, write_facts
+    from gxgen.options import facts_target, message, write_facts
 
     lang = lang_of(lang)
     if update and output is None:

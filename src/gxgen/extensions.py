@@ -31,7 +31,7 @@ from gxgen.editions import Edition, Node, Section, TableSpec, table_from_data
 from gxgen.findings import Finding
 from gxgen.loader import Marks, PathKey
 from gxgen.messages import render
-from gxgen.schema import TYPE_NAMES, show
+from gxgen.shown import TYPE_NAMES, show
 
 RULE = "extension"
 SUFFIXES = (".yaml", ".yml")

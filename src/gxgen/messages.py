@@ -260,10 +260,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "batch_summary": (
         "共 {total} 份报告：生成 {done} 份（其中未变跳过 {unchanged} 份），"
         "失败 {failed} 份{kept}；错误 {errors} 条，警告 {warnings} 条；"
-        "写入 {written} 个文件{removed}{ignored}。索引：{index}",
+        "写入 {written} 个文件{removed}{ignored}{upgraded}。索引：{index}",
         "{total} report(s): {done} rendered ({unchanged} unchanged, skipped), {failed} failed"
         "{kept}; {errors} error(s), {warnings} warning(s); {written} file(s) written{removed}"
-        "{ignored}. Index: {index}",
+        "{ignored}{upgraded}. Index: {index}",
     ),
     "batch_summary_kept": (
         "（其中 {n} 份保留上次生成的文件）", " ({n} of them keep their last good outputs)",
@@ -275,6 +275,83 @@ CATALOG: dict[str, tuple[str, str]] = {
         "；跳过非报告文件 {n} 个", "; {n} file(s) that are not reports skipped",
     ),
     "batch_state_kept": ("失败（保留上次）", "FAILED (last kept)"),
+    # batch index and summary in the user's language (issue 10, r-batch2)
+    "index_title": (
+        "政府信息公开工作年度报告 · 批量生成结果",
+        "Annual reports on government information disclosure · batch results",
+    ),
+    "index_summary": (
+        "共 {total} 份：通过 {ok} 份，有警告 {warning} 份，有错误 {error} 份（未生成{kept}）。"
+        "{ignored}",
+        "{total} report(s): {ok} passed, {warning} with warnings, {error} with errors "
+        "(not rendered{kept}).{ignored}",
+    ),
+    "index_summary_kept": (
+        "，其中 {n} 份保留上次生成的文件（标为过期）",
+        "; {n} of them keep their last outputs (marked stale)",
+    ),
+    "index_summary_ignored": (
+        "另有 {n} 个 YAML 文件不是报告，未处理。",
+        " {n} more YAML file(s) are not reports and were not processed.",
+    ),
+    "index_col_agency": ("机关", "Agency"),
+    "index_col_year": ("年度", "Year"),
+    "index_col_check": ("校验", "Check"),
+    "index_col_reports": ("报告", "Reports"),
+    "index_col_source": ("事实文件", "Facts file"),
+    "index_status_ok": ("通过", "passed"),
+    "index_status_warning": ("通过（有警告）", "passed (with warnings)"),
+    "index_status_error": ("有错误，未生成", "errors, not rendered"),
+    "index_status_count": ("{status}（{count}）", "{status} ({count})"),
+    "index_format_docx": ("Word", "Word"),
+    "index_format_html": ("网页", "web page"),
+    "index_format_md": ("Markdown", "Markdown"),
+    "index_format_odt": ("ODT", "ODT"),
+    "index_format_txt": ("纯文本", "plain text"),
+    "index_variant_simplified": ("简体", "simplified"),
+    "index_variant_traditional": ("繁体", "traditional"),
+    "index_variant_zh-TW": ("繁体（台湾）", "traditional (Taiwan)"),
+    "index_variant_zh-HK": ("繁体（香港）", "traditional (Hong Kong)"),
+    "index_colon": ("：", ": "),
+    "index_links_sep": ("；", "; "),
+    "index_stale": (
+        "过期（本次校验/生成未通过）：{reason}", "stale (failed in this run): {reason}",
+    ),
+    "index_stale_more": ("{reason} 等 {n} 条错误", "{reason} ({n} errors in all)"),
+    "index_at_line": ("第 {line} 行：{message}", "line {line}: {message}"),
+    "index_errors": ("{n} 条错误", "{n} error(s)"),
+    "index_warnings": ("{n} 条警告", "{n} warning(s)"),
+    "index_errors_warnings": ("{errors} 条错误、{warnings} 条警告",
+                              "{errors} error(s), {warnings} warning(s)"),
+    "index_previous": ("已与上年度 {file} 核对", "checked against last year's {file}"),
+    "index_unknown_agency": ("（无法识别）", "(unknown)"),
+    "index_no_facts": ("（没有事实文件）", "(no facts files)"),
+    "index_problems": ("问题清单", "Problems"),
+    "index_problem_file": ("{file}（{agency}）", "{file} ({agency})"),
+    "index_problem": ("{line}（{rule}）", "{line} ({rule})"),
+    "index_ignored_title": ("未作为报告处理的文件", "Files not processed as reports"),
+    "index_ignored_batch_skip_extension": ("扩展表定义", "an extension definition"),
+    "index_ignored_batch_skip_other": ("不是事实文件", "not a facts file"),
+    "batch_summary_upgraded": (
+        "；输出目录的清单由旧版 gxgen 写出，本次全部重新生成一次",
+        "; the output folder's manifest was written by an older gxgen: every report was "
+        "rendered again, once",
+    ),
+    "batch_progress": ("生成中", "rendering"),
+    "batch_strict": (
+        "--strict：{n} 份报告有警告，按错误处理",
+        "--strict: {n} report(s) have warnings, counted as errors",
+    ),
+    "batch_col_agency": ("机关", "agency"),
+    "batch_col_year": ("年度", "year"),
+    "batch_col_file": ("事实文件", "file"),
+    "batch_col_written": ("写入", "written"),
+    "batch_col_errors": ("错误", "errors"),
+    "batch_col_warnings": ("警告", "warnings"),
+    "batch_col_status": ("状态", "status"),
+    "batch_state_rendered": ("已生成", "rendered"),
+    "batch_state_failed": ("失败", "FAILED"),
+    "batch_state_unchanged": ("未变", "unchanged"),
     "rollup_no_files": ("没有找到可汇总的事实文件（*.yaml）", "no facts files (*.yaml) to sum"),
     "rollup_input_errors": (
         "{n} 个事实文件有错误，未汇总（请先修正）：",

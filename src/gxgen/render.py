@@ -87,6 +87,14 @@ def writer(fmt: str) -> Callable[[Document, Options], bytes]:
     return lambda doc, opt: pandoc.render(doc, fmt)
 
 
+def check_template(template: Path) -> None:
+    """Prepare a custom Word template now, raising ``WriterError`` when it is unusable, so a
+    command refuses a broken one once, before any report."""
+    from gxgen.writers import docx
+
+    docx.check_template(template)
+
+
 def document(facts: Facts, variant: Any, draft: bool = False) -> Document:
     """The document model in one script. A built-in label without a reviewed traditional form
     raises ``variants.MissingLabel``; only a user's own extension labels go through OpenCC."""

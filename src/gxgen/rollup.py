@@ -75,8 +75,8 @@ def gather(paths: Sequence[str | Path], year: int, exclude: Sequence[str | Path]
     """Load and check every facts file under ``paths``; refuse what cannot be summed."""
     import os
 
-    from gxgen.batch import discover
     from gxgen.check import check_file
+    from gxgen.sources import discover
 
     skip = {os.path.abspath(p) for p in exclude}
     sources = [s for s in discover(paths, globs=globs) if os.path.abspath(s.path) not in skip]

@@ -23,6 +23,7 @@ from gxgen.editions import Edition, Node, TableSpec
 from gxgen.findings import Finding
 from gxgen.loader import Loaded, PathKey
 from gxgen.messages import render
+from gxgen.shown import TYPE_NAMES, show
 
 VALUE_SCHEMAS: dict[str, dict[str, Any]] = {
     name: vt.schema for name, vt in editions.VALUE_TYPES.items()
@@ -482,14 +483,6 @@ def _list_cell(edition: Edition, path: PathKey):
     return candidates[index] if 0 <= index < len(candidates) else None
 
 
-TYPE_NAMES: dict[str, tuple[str, str]] = {
-    "string": ("文字", "text"), "object": ("“键: 值”映射", "a mapping"),
-    "array": ("列表", "a list"), "integer": ("整数", "an integer"),
-    "number": ("数字", "a number"), "boolean": ("true 或 false", "true or false"),
-    "null": ("空", "empty"),
-}
-"""JSON Schema types as messages name them (Chinese, English)."""
-
 
 def _expected(schema: dict[str, Any]) -> tuple[str, str]:
     kinds = schema.get("type")
@@ -517,20 +510,3 @@ def _expected(schema: dict[str, Any]) -> tuple[str, str]:
     if na:
         return zh + "，或 na", en + ", or na"
     return zh, en
-
-
-def show(value: Any, lang: str = "zh") -> str:
-    """A value as the author wrote it, for messages (text in “”, nothing as 空 / empty)."""
-    en = lang == "en"
-    if value is None:
-        return "empty" if en else "空"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        text = value if len(value) <= 30 else value[:30] + "…"
-        return f"“{text}”"
-    if isinstance(value, dict):
-        return "a mapping" if en else "映射"
-    if isinstance(value, list):
-        return "a list" if en else "列表"
-    return str(value)
