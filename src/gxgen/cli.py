@@ -240,7 +240,7 @@ class RenderJob:
                 Path(out) if out else None, self.options,
                 many=not single or bool(out and out.endswith(("/", os.sep))))
         except WriterError as exc:
-            say(f"{name}：{exc}", f"{name}: {exc}", self.lang)
+            say(f"{name}：{exc.message('zh')}", f"{name}: {exc.message('en')}", self.lang)
             return 1
         except MissingLabel as exc:
             say(f"{name}：{exc.message('zh')}", f"{name}: {exc.message('en')}", self.lang)
@@ -310,7 +310,7 @@ def check_template(template: Path, lang: str) -> None:
     try:
         docx.check_template(template)
     except docx.DocxTemplateError as exc:
-        click.echo(printable(str(exc)), err=True)
+        click.echo(printable(exc.message(lang)), err=True)
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - any fault of the template, said once
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())
