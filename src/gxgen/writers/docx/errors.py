@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from gxgen import files
 from gxgen.messages import render as render_message
 from gxgen.writers import WriterError
 
 
 class DocxTemplateError(WriterError):
     """A Word template that cannot be used. ``code`` is a message-catalogue key; a parameter
-    may itself be a ``DocxTemplateError`` or a ``files.Refused`` (the reason inside a
-    "template … cannot be used"), said in the same language as the whole line."""
+    may itself be a ``DocxTemplateError`` (the reason inside "template … is not usable", or a
+    ``files.Refused`` carried over by its code), said in the same language as the line."""
 
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
@@ -43,6 +42,4 @@ def _said(value: Any, lang: str) -> Any:
     """A nested reason in ``lang``, on one line; any other parameter as it is."""
     if isinstance(value, DocxTemplateError):
         return " ".join(value.message(lang).split())
-    if isinstance(value, files.Refused):
-        return render_message(value.code, lang, value.params)
     return value
