@@ -253,7 +253,7 @@ def test_template_compression_ratio(tmp_path: Path) -> None:
 
 
 def test_template_total_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(docx, "TOTAL_MAX_BYTES", 2 ** 20)
+    monkeypatch.setattr(docx.template, "TOTAL_MAX_BYTES", 2 ** 20)
     parts = {f"word/media/image{i}.png": os.urandom(400_000) for i in range(3)}
     with pytest.raises(docx.DocxTemplateError, match="解压后共 1 MB，超过上限 1 MB"):
         docx.check_template(_template(tmp_path, "many.docx", parts))

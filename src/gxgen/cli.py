@@ -232,7 +232,7 @@ class RenderJob:
                 Path(out) if out else None, self.options,
                 many=not single or bool(out and out.endswith(("/", os.sep))))
         except WriterError as exc:
-            say(f"{name}：{exc}", f"{name}: {exc}", self.lang)
+            say(f"{name}：{exc.message('zh')}", f"{name}: {exc.message('en')}", self.lang)
             return 1
         except MissingLabel as exc:
             say(f"{name}：{exc.message('zh')}", f"{name}: {exc.message('en')}", self.lang)

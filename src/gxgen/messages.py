@@ -244,6 +244,108 @@ CATALOG: dict[str, tuple[str, str]] = {
     "template_unusable": (
         "模板 {path} 无法使用：{reason}", "template {path} cannot be used: {reason}",
     ),
+    # --- issue 10 item 3, the DOCX writer's template errors (one block, for merges)
+    "docx_template_missing": ("找不到模板文件：{path}", "template file not found: {path}"),
+    "docx_template_unreadable": (
+        "无法读取模板文件：{path}（{reason}）", "cannot read the template file {path} ({reason})",
+    ),
+    "docx_template_bad_xml": (
+        "模板 {path} 不可用：XML 有误（{reason}）",
+        "template {path} is not usable: bad XML ({reason})",
+    ),
+    "docx_template_unusable": (
+        "模板 {path} 不可用：{reason}", "template {path} is not usable: {reason}",
+    ),
+    "docx_statement": (
+        "只能使用 {{{{ 变量 }}}} 占位符，不支持 {{% … %}} 语句",
+        "only {{{{ variable }}}} placeholders may be used, not {{% … %}} statements",
+    ),
+    "docx_expression": (
+        "占位符只能是 {{{{ 变量名 }}}}，不支持过滤器或表达式",
+        "a placeholder is a bare {{{{ name }}}}: filters and expressions are not supported",
+    ),
+    "docx_unknown_variable": (
+        "未知变量 {{{{ {name} }}}}（可用：{known}）",
+        "unknown variable {{{{ {name} }}}} (known: {known_en})",
+    ),
+    "docx_not_zip": (
+        "不是有效的 DOCX 文件（无法作为 zip 打开）",
+        "not a valid DOCX file (it does not open as a zip)",
+    ),
+    "docx_not_docx": (
+        "不是有效的 DOCX 文件（{reason}）", "not a valid DOCX file ({reason})",
+    ),
+    "docx_too_many_parts": (
+        "部件超过 {limit} 个，不像是 Word 文档",
+        "more than {limit} parts; this is not a Word document",
+    ),
+    "docx_total_too_large": (
+        "解压后共 {size} MB，超过上限 {limit} MB",
+        "{size} MB once inflated, beyond the limit of {limit} MB",
+    ),
+    "docx_part_too_large": (
+        "部件 {part} 解压后 {size} MB，超过上限 {limit} MB",
+        "part {part} is {size} MB once inflated, beyond the limit of {limit} MB",
+    ),
+    "docx_part_ratio": (
+        "部件 {part} 的压缩比超过 {ratio}:1，疑为压缩炸弹",
+        "part {part} inflates more than {ratio}:1, like a zip bomb",
+    ),
+    "docx_part_unreadable": (
+        "部件 {part} 无法解压（{reason}）", "part {part} cannot be inflated ({reason})",
+    ),
+    "docx_part_bad_xml": (
+        "部件 {part} 不是合法 XML（{reason}）", "part {part} is not well-formed XML ({reason})",
+    ),
+    "docx_part_dtd": (
+        "部件 {part} 含 DTD 或实体声明（<!DOCTYPE …>），不支持",
+        "part {part} declares a DTD or entities (<!DOCTYPE …>), which is not supported",
+    ),
+    "docx_rendered_bad_xml": (
+        "部件 {part} 渲染后不是合法 XML（{reason}）",
+        "part {part} is not well-formed XML once rendered ({reason})",
+    ),
+    "docx_jinja_syntax": ("Jinja 语法错误：{problem}", "Jinja syntax error: {problem}"),
+    "docx_jinja_syntax_near": (
+        "Jinja 语法错误：{problem}，附近文字：{near}",
+        "Jinja syntax error: {problem}, near the text: {near}",
+    ),
+    "docx_jinja": ("Jinja 错误：{reason}", "Jinja error: {reason}"),
+    "docx_docxtpl_failed": (
+        "docxtpl 渲染失败（{reason}）", "docxtpl could not render it ({reason})",
+    ),
+    "docx_no_main": (
+        "不是 Word 文档（缺少主文档部件）", "not a Word document (no main document part)",
+    ),
+    "docx_no_styles": ("缺少样式部件 styles.xml", "no styles part (styles.xml)"),
+    "docx_placeholder_alone": (
+        "占位符 {{{{ {name} }}}} 必须在正文中单独成段",
+        "the placeholder {{{{ {name} }}}} must be a paragraph of its own in the body",
+    ),
+    "docx_placeholder_in_header": (
+        "占位符 {{{{ {name} }}}} 必须在正文中，不能放在页眉页脚",
+        "the placeholder {{{{ {name} }}}} belongs in the body, not in a header or footer",
+    ),
+    "docx_paragraph_tag_in_header": (
+        "页眉页脚中请用 {{{{ 变量 }}}}，不要用 {{{{p 变量 }}}}",
+        "in headers and footers write {{{{ variable }}}}, not {{{{p variable }}}}",
+    ),
+    "docx_not_paragraph_variable": (
+        "{{{{ {name} }}}} 只能写在段落中，不能用 {{{{p {name} }}}}",
+        "{{{{ {name} }}}} goes inside a paragraph: {{{{p {name} }}}} is not supported",
+    ),
+    "docx_no_body": (
+        "缺少正文占位符 {{{{ body }}}}（须单独成段）",
+        "no body placeholder {{{{ body }}}} (a paragraph of its own)",
+    ),
+    "docx_body_twice": (
+        "正文占位符 {{{{ body }}}} 只能出现一次",
+        "the body placeholder {{{{ body }}}} may appear only once",
+    ),
+    "docx_slot_misplaced": (
+        "占位符 {{{{ {name} }}}} 不能用在这里", "the placeholder {{{{ {name} }}}} cannot go here",
+    ),
+    # --- end of issue 10 item 3, DOCX template errors
     "batch_skip_extension": (
         "跳过 {file}：这是扩展表定义，不是报告",
         "skipped {file}: an extension definition, not a report",

@@ -73,7 +73,7 @@ def check_template(template: Path, lang: str) -> None:
     try:
         render.check_template(template)
     except WriterError as exc:
-        click.echo(printable(str(exc)), err=True)
+        click.echo(printable(exc.message(lang)), err=True)
         sys.exit(2)
     except Exception as exc:  # noqa: BLE001 - any fault of the template, said once
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())

@@ -6,7 +6,11 @@ from pathlib import Path
 
 
 class WriterError(ValueError):
-    """A problem the user can fix (an unusable template…): one line, in Chinese, no traceback."""
+    """A problem the user can fix (an unusable template…): one line, no traceback; ``str()``
+    is the Chinese line, ``message(lang)`` the line in the user's language."""
+
+    def message(self, lang: str) -> str:
+        return str(self)
 
 
 def template_folders() -> list[Path]:
