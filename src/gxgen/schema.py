@@ -8,11 +8,11 @@ is turned into a finding here: the Chinese name of the statutory cell, the file 
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,8 @@ from gxgen import editions
 from gxgen.editions import Edition, Node, TableSpec
 from gxgen.findings import Finding
 from gxgen.loader import Loaded, PathKey
-from gxgen.messages import render
+from gxgen.messages import LIST_OR, closest, listed, nested, resolve
+from gxgen.schema_faults import fault, validator
 
 MAX_COUNT = 10 ** 9
 """The largest count (申请件数, 处理决定数 …). A province's busiest office decides a few million
@@ -44,12 +45,10 @@ VALUE_SCHEMAS: dict[str, dict[str, Any]] = {
     "amount": {"type": "number", "minimum": 0, "maximum": MAX_YUAN},
 }
 EXPECTED = {
-    "count": ("非负整数", "a whole number ≥ 0"),
-    "signed": ("整数（可为负数）", "a whole number (may be negative)"),
-    "wan_yuan": ("非负数（单位万元，最多4位小数）", "a number ≥ 0 (万元, up to 4 decimals)"),
-    "yuan": ("非负数（单位元）", "a number ≥ 0 (元)"),
-    "amount": ("非负数", "a number ≥ 0"),
+    "count": "expect_count", "signed": "expect_signed", "wan_yuan": "expect_wan_yuan",
+    "yuan": "expect_yuan", "amount": "expect_amount",
 }
+"""What a cell of each value type should hold, as a message code."""
 NA = "na"
 
 
@@ -318,11 +317,8 @@ def _unusable(error: jsonschema.ValidationError) -> PathKey:
     """What an error leaves unusable: a missing key; for an unknown key, the mapping it is in
     (a misspelt row or column would otherwise read as zeros), except at the top level; for
     anything else, the value at fault — all of it when no alternative of an ``anyOf`` fits."""
-    path: PathKey = tuple(error.absolute_path)
-    if error.validator == "required":
-        key = error.message.split("'")[1] if "'" in error.message else ""
-        return (*path, key) if key else path
-    return path
+    found = fault(error)
+    return (*found.path, *found.keys) if found.kind == "required" else found.path
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
@@ -348,7 +344,7 @@ def _validator(edition: Edition) -> jsonschema.Draft202012Validator:
     The entry keeps its edition alive, so the ``id`` cannot be reused by another."""
     entry = _VALIDATORS.get(id(edition))
     if entry is None or entry[0] is not edition:
-        entry = (edition, jsonschema.Draft202012Validator(edition_schema(edition)))
+        entry = (edition, validator(edition_schema(edition)))
         _VALIDATORS[id(edition)] = entry
     return entry[1]
 
@@ -408,22 +404,22 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
                        mark.line if mark else None, mark.col if mark else None,
                        ".".join(str(p) for p in at) or None)
 
-    if error.validator == "additionalProperties":
+    found = fault(error)
+    if found.kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
-        extras = [k for k in error.instance if k not in allowed]
         out = []
-        for key in extras:
-            match = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        for key in found.keys:
+            match = closest(key, allowed)
             if match:
                 out.append(finding("unknown_key", (*path, key), key_mark=True,
-                                   where=where(edition, path), key=key, suggestion=match[0]))
+                                   where=where(edition, path), key=key, suggestion=match))
             else:
                 out.append(finding("unknown_key_list", (*path, key), key_mark=True,
                                    where=where(edition, path), key=key,
                                    allowed=", ".join(allowed)))
         return out
-    if error.validator == "required":
-        key = error.message.split("'")[1] if "'" in error.message else error.message
+    if found.kind == "required":
+        key = found.keys[0]
         label = error.schema.get("properties", {}).get(key, {}).get("title", key)
         return [finding("missing_key", path, where=where(edition, path), key=key, label=label)]
     if error.validator in ("minItems", "maxItems") and isinstance(error.instance, list):
@@ -436,46 +432,43 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
     cell = edition.cells.get(dotted)
     if cell is None and path and isinstance(path[-1], int):
         cell = _list_cell(edition, path)
-    actual, actual_en = show(error.instance), show(error.instance, "en")
+    actual = shown(error.instance)
     if cell is not None:
-        zh, en = EXPECTED[cell.value]
+        expected = nested(EXPECTED[cell.value])
         if cell.na:
-            zh, en = zh + "或 na", en + " or na"
+            expected = nested("expect_or_na", expected=expected)
         value = error.instance
         negative = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0
         code = edition.tables[cell.table].code if cell.table in edition.tables else ""
         if _beyond_limit(error):
             return [finding("too_big", path, where=edition.cell_name(cell), actual=actual,
-                            actual_en=actual_en, limit=error.validator_value)]
+                            limit=error.validator_value)]
         rule = f"{code}-NONNEG" if negative and code else "schema"
-        hinted, hint, hint_en = _hinted(value)
+        hinted, hint = _hinted(value)
         return [finding(hinted, path, rule=rule, where=edition.cell_name(cell),
-                        expected=zh, expected_en=en, actual=actual, actual_en=actual_en,
-                        hint=hint, hint_en=hint_en)]
-    expected = _expected(error.schema)
-    code, hint, hint_en = _hinted(error.instance)
-    return [finding(code, path, where=where(edition, path), expected=expected[0],
-                    expected_en=expected[1], actual=actual, actual_en=actual_en, hint=hint,
-                    hint_en=hint_en)]
+                        expected=expected, actual=actual, hint=hint)]
+    code, hint = _hinted(error.instance)
+    return [finding(code, path, where=where(edition, path), expected=_expected(error.schema),
+                    actual=actual, hint=hint)]
 
 
 _FULLWIDTH_DIGITS = re.compile("[０-９]")
 _KEY_FULLWIDTH_COLON = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*：")
 
 
-def _hinted(value: Any) -> tuple[str, str, str]:
+def _hinted(value: Any) -> tuple[str, dict[str, Any] | str]:
     """``bad_value``, or ``bad_value_hint`` with what the author most likely typed: digits
     from the Chinese IME's full-width mode (１２), or ``key：value`` read as one text."""
     if not isinstance(value, str):
-        return "bad_value", "", ""
+        return "bad_value", ""
     if _FULLWIDTH_DIGITS.search(value):
         code, params = "hint_fullwidth_digits", {
             "ascii": unicodedata.normalize("NFKC", value.strip())}
     elif match := _KEY_FULLWIDTH_COLON.match(value):
         code, params = "hint_fullwidth_colon", {"key": match.group(1)}
     else:
-        return "bad_value", "", ""
-    return "bad_value_hint", render(code, "zh", params), render(code, "en", params)
+        return "bad_value", ""
+    return "bad_value_hint", nested(code, **params)
 
 
 def _beyond_limit(error: jsonschema.ValidationError) -> bool:
@@ -499,55 +492,58 @@ def _list_cell(edition: Edition, path: PathKey):
     return candidates[index] if 0 <= index < len(candidates) else None
 
 
-TYPE_NAMES: dict[str, tuple[str, str]] = {
-    "string": ("文字", "text"), "object": ("“键: 值”映射", "a mapping"),
-    "array": ("列表", "a list"), "integer": ("整数", "an integer"),
-    "number": ("数字", "a number"), "boolean": ("true 或 false", "true or false"),
-    "null": ("空", "empty"),
+TYPE_NAMES: dict[str, str] = {
+    "string": "type_string", "object": "type_object", "array": "type_array",
+    "integer": "type_integer", "number": "type_number", "boolean": "type_boolean",
+    "null": "type_null",
 }
-"""JSON Schema types as messages name them (Chinese, English)."""
+"""JSON Schema types as messages name them (message codes)."""
 
 
-def _expected(schema: dict[str, Any]) -> tuple[str, str]:
+def type_names(kinds: Iterable[str]) -> dict[str, Any]:
+    """JSON Schema types as alternatives: 文字或列表 / text or a list."""
+    return listed((nested(TYPE_NAMES[k]) if k in TYPE_NAMES else k for k in kinds), LIST_OR)
+
+
+def _expected(schema: dict[str, Any]) -> dict[str, Any]:
     kinds = schema.get("type")
     if "anyOf" in schema and kinds is None:
         kinds = [s.get("type") for s in schema["anyOf"] if s.get("type")]
     if isinstance(kinds, str):
         kinds = [kinds]
-    names = TYPE_NAMES
     if "enum" in schema:
-        choices = "、".join(str(c) for c in schema["enum"])
-        return f"以下之一：{choices}", f"one of {choices}"
+        return nested("expect_one_of", choices="、".join(str(c) for c in schema["enum"]))
     na = schema.get("pattern") == f"^{NA}$"
     if "pattern" in schema and not na:
-        return "YYYY-MM-DD 格式的日期", "a YYYY-MM-DD date"
+        return nested("expect_date")
     if "minimum" in schema and kinds and "integer" in kinds:
         low, high = schema["minimum"], schema.get("maximum")
         if high is not None:
-            return f"{low}至{high}之间的整数", f"an integer from {low} to {high}"
-        return f"不小于 {low} 的整数", f"an integer ≥ {low}"
+            return nested("expect_int_range", low=str(low), high=str(high))
+        return nested("expect_int_min", low=str(low))
     if schema.get("minLength"):
-        return "非空文字", "non-empty text"
+        return nested("expect_nonempty_text")
     kinds = [k for k in (kinds or []) if k != "null" and not (na and k == "string")]
-    zh = "或".join(names.get(k, (k, k))[0] for k in kinds) or "有效值"
-    en = " or ".join(names.get(k, (k, k))[1] for k in kinds) or "a valid value"
-    if na:
-        return zh + "，或 na", en + ", or na"
-    return zh, en
+    expected = type_names(kinds) if kinds else nested("expect_valid")
+    return nested("expect_or_na_comma", expected=expected) if na else expected
 
 
-def show(value: Any, lang: str = "zh") -> str:
+def shown(value: Any) -> dict[str, Any] | str:
     """A value as the author wrote it, for messages (text in “”, nothing as 空 / empty)."""
-    en = lang == "en"
     if value is None:
-        return "empty" if en else "空"
+        return nested("value_empty")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         text = value if len(value) <= 30 else value[:30] + "…"
         return f"“{text}”"
     if isinstance(value, dict):
-        return "a mapping" if en else "映射"
+        return nested("value_mapping")
     if isinstance(value, list):
-        return "a list" if en else "列表"
+        return nested("kind_list")
     return str(value)
+
+
+def show(value: Any, lang: str = "zh") -> str:
+    """``shown`` said in ``lang``."""
+    return str(resolve(shown(value), lang))
