@@ -658,6 +658,49 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "ext_no_section": ("没有名为 {section} 的节（{hint}）", "no section named {section} ({hint})"),
     "ext_no_table": ("没有表格 {table}（{hint}）", "no table {table} ({hint})"),
+    "list_or_spaced": (" 或 ", " or "),
+    "validate_summary": (
+        "已检查 {files} 个文件：错误 {errors} 条，警告 {warnings} 条{ignored}",
+        "checked {files} file(s): {errors} error(s), {warnings} warning(s){ignored}",
+    ),
+    "validate_ignored": ("（另有 {n} 条警告按 ignore 忽略）", " ({n} more silenced by ignore)"),
+    "file_problem": ("{file}：{problem}", "{file}: {problem}"),
+    "usage_previous_one_file": ("--previous 只能用于单个文件", "--previous takes one file"),
+    "usage_update_needs_output": ("--update 需要 -o", "--update needs -o"),
+    "usage_diff_two_files": ("需要两个文件，或一个文件加 --rev", "two files, or one with --rev"),
+    "usage_rev_one_file": ("--rev 只能用于一个文件", "--rev takes one file"),
+    "usage_edition": ("应为 {choices}", "expected {choices}"),
+    "internal_error": ("gxgen: 内部错误（请报告此问题）：{error}",
+                       "gxgen: internal error (please report it): {error}"),
+    # click's own sentences (gxgen.clicktext), in the language of the command line
+    "click_usage": ("用法:", "Usage:"),
+    "click_error": ("错误：{message}", "Error: {message}"),
+    "click_try": ("运行“{command} {option}”查看帮助。", "Try '{command} {option}' for help."),
+    "click_missing_argument": ("缺少参数", "Missing argument"),
+    "click_missing_option": ("缺少选项", "Missing option"),
+    "click_missing_parameter": ("缺少参数", "Missing parameter"),
+    "click_missing_command": ("缺少命令。", "Missing command."),
+    "click_no_option": ("没有选项 {name}。", "No such option {name!r}."),
+    "click_no_command": ("没有命令 {name}。", "No such command {name!r}."),
+    "click_invalid": ("取值无效：{message}", "Invalid value: {message}"),
+    "click_invalid_for": ("{param_hint} 的取值无效：{message}",
+                          "Invalid value for {param_hint}: {message}"),
+    "click_not_exist": ("“{filename}”不存在。", "{name} {filename!r} does not exist."),
+    "click_is_file": ("“{filename}”是文件，不是目录。", "{name} {filename!r} is a file."),
+    "click_is_directory": ("“{filename}”是目录，不是文件。", "{name} {filename!r} is a directory."),
+    "click_not_readable": ("“{filename}”不可读。", "{name} {filename!r} is not readable."),
+    "click_not_writable": ("“{filename}”不可写。", "{name} {filename!r} is not writable."),
+    "click_not_number": ("{value!r} 不是有效的数字。", "{value!r} is not a valid {number_type}."),
+    "click_not_in_range": ("{value} 不在 {range} 范围内。", "{value} is not in the range {range}."),
+    "click_options": ("选项", "Options"),
+    "click_commands": ("命令", "Commands"),
+    "click_help": ("显示此帮助并退出。", "Show this message and exit."),
+    "click_version": ("显示版本并退出。", "Show the version and exit."),
+    "click_aborted": ("已中止。", "Aborted!"),
+    "click_extra_arguments": ("多余的参数（{args}）", "Got unexpected extra arguments ({args})"),
+    "click_needs_value": ("选项 {name} 需要一个值。", "Option {name!r} requires an argument."),
+    "click_not_choice": ("{value!r} 不是 {choices} 之一。", "{value!r} is not one of {choices}."),
+    "click_did_you_mean": ("是否应为 {possibility}？", "(Did you mean one of: {possibilities}?)"),
     "kind_list": ("列表", "a list"),
     "kind_text": ("一段文字", "text"),
     "kind_int": ("整数", "a number"),
@@ -690,8 +733,8 @@ def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "available"
     return nested(otherwise, choices=listed(choices))
 
 
-LIST, LIST_OR = "list_items", "list_or"
-"""The two ways ``listed`` joins: a、b / a, b and a或b / a or b."""
+LIST, LIST_OR, LIST_OR_SPACED = "list_items", "list_or", "list_or_spaced"
+"""The ways ``listed`` joins: a、b / a, b; a或b / a or b; a 或 b / a or b."""
 
 
 def listed(items: Iterable[Any], join: str = LIST) -> dict[str, Any]:
@@ -704,7 +747,7 @@ def resolve(value: Any, lang: str) -> Any:
     """A parameter as the reader sees it: a ``nested`` message said in ``lang``, anything
     else as it is."""
     if isinstance(value, dict) and set(value) == {"code", "params"} and value["code"] in CATALOG:
-        if value["code"] in (LIST, LIST_OR):
+        if value["code"] in (LIST, LIST_OR, LIST_OR_SPACED):
             sep = CATALOG[value["code"]][1 if lang == "en" else 0]
             return sep.join(str(resolve(v, lang)) for v in value["params"]["items"])
         return render(value["code"], lang, value["params"])
