@@ -62,10 +62,11 @@ def fault(error: ValidationError) -> Fault:
     path: PathKey = tuple(error.absolute_path)
     kind = error.validator if isinstance(error.validator, str) else None
     keys: tuple[str, ...] = ()
+    bound: Any = error.validator_value
     if kind == "required":
-        keys = tuple(str(k) for k in error.validator_value)[:1]
+        keys = tuple(str(k) for k in bound)[:1]
     elif kind == "additionalProperties" and isinstance(error.instance, dict):
         schema = error.schema if isinstance(error.schema, dict) else {}
         allowed = schema.get("properties", {})
         keys = tuple(k for k in error.instance if k not in allowed)
-    return Fault(kind, path, error.instance, error.schema, error.validator_value, keys)
+    return Fault(kind, path, error.instance, error.schema, bound, keys)
