@@ -30,8 +30,9 @@ LINE = re.compile(r"^(?P<file>.+?)(:(?P<line>\d+)(:(?P<col>\d+))?)?  "
                   r"(?P<message>.+)$")
 
 JSON_DOCUMENT = {"version", "errors", "warnings", "findings"}
-JSON_FINDING = {"file", "line", "column", "rule", "severity", "path", "code", "message"}
-"""The ``--format json`` contract: these keys exactly, at ``version`` 1."""
+JSON_FINDING = {"file", "line", "column", "rule", "severity", "path", "code", "message",
+                "location"}
+"""The ``--format json`` contract: these keys exactly, at ``version`` 2."""
 
 
 def validate(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -108,7 +109,7 @@ def test_json_contract(tmp_path: Path) -> None:
     assert result.exit_code == 1 and result.stderr == ""
     doc = json.loads(result.stdout)
     assert set(doc) == JSON_DOCUMENT
-    assert (doc["version"], doc["errors"], doc["warnings"]) == (1, 2, 1)
+    assert (doc["version"], doc["errors"], doc["warnings"]) == (2, 2, 1)
     for f in doc["findings"]:
         assert set(f) == JSON_FINDING
         assert f["severity"] in ("error", "warning", "info")
@@ -120,6 +121,7 @@ def test_json_contract(tmp_path: Path) -> None:
         "severity": "error", "path": "applications.new.other", "code": "balance",
         "message": "三、收到和处理政府信息公开申请情况 其他列：本年新收(1)+上年结转(0)=1 ≠ "
                    "办理结果总计(1)+结转下年度(2)=3，差 2",
+        "location": {"kind": "facts", "file": str(path), "line": row, "column": col + 22},
     }
     assert doc["findings"][2]["rule"] == "C-EMPTY"
     english = json.loads(validate("--format", "json", "--lang", "en", str(path)).stdout)

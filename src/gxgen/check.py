@@ -12,12 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gxgen import editions, extensions, ignores, loader, rules, schema
 from gxgen import facts as facts_mod
 from gxgen.editions import Edition
 from gxgen.facts import Facts
 from gxgen.findings import Finding, has_errors, sort_key
+from gxgen.messages import listed, nested
 
 
 @dataclass
@@ -56,10 +58,8 @@ def edition_of(loaded: loader.Loaded, extra: Sequence[str | Path] = (),
         mark = loaded.marks.value(("edition",)) if "edition" in loaded.data else None
         return None, [Finding(
             "schema", "error", "bad_edition",
-            {"choices": "、".join(f'"{e}"' for e in editions.available()),
-             "choices_en": ", ".join(f'"{e}"' for e in editions.available()),
-             "actual": "（未填写）" if "edition" not in loaded.data else schema.show(raw),
-             "actual_en": "nothing" if "edition" not in loaded.data else schema.show(raw, "en")},
+            {"choices": listed(f'"{e}"' for e in editions.available()),
+             "actual": schema.shown(raw) if "edition" in loaded.data else nested("unset")},
             loaded.file, mark.line if mark else 1, mark.col if mark else 1, "edition")]
     edition = editions.load(ident)
     folder = base if base is not None else Path(loaded.file).parent
@@ -144,10 +144,7 @@ def _previous(facts: Facts, path: Path) -> tuple[Facts | None, list[Finding]]:
                         facts.file, 1, 1)]
 
     first = next((f for f in prev.findings if f.severity == "error"), None)
-    where = f"第 {first.line} 行：" if first and first.line else ""
-    where_en = f"line {first.line}: " if first and first.line else ""
-    reason = {"reason": where + first.message("zh") if first else "",
-              "reason_en": where_en + first.message("en") if first else ""}
+    reason = {"reason": _reason(first)}
     last = prev.readable
     if last is None or not last.usable("year"):
         return None, note("previous_unusable", **reason)
@@ -156,3 +153,11 @@ def _previous(facts: Facts, path: Path) -> tuple[Facts | None, list[Finding]]:
     if first is not None:
         return last, note("previous_partial", **reason)
     return last, []
+
+
+def _reason(first: Finding | None) -> dict[str, Any] | str:
+    """Last year's first error, said in the reader's language, at its line when known."""
+    if first is None:
+        return ""
+    said = nested(first.code, **first.params)
+    return nested("at_line", line=first.line, message=said) if first.line else said

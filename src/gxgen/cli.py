@@ -14,8 +14,9 @@ from typing import Any
 
 import click
 
-from gxgen import __version__
-from gxgen.findings import Finding, has_errors, sort_key, strict, to_json
+from gxgen import __version__, clicktext
+from gxgen.findings import Finding, has_errors, printable, sort_key, strict, to_json
+from gxgen.messages import LIST_OR_SPACED, listed, nested
 from gxgen.options import (
     EXCLUDE,
     EXTENSION,
@@ -26,7 +27,6 @@ from gxgen.options import (
     lang_of,
     message,
     refusal,
-    say,
     write_facts,
 )
 
@@ -99,7 +99,7 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
             expanded.append(name)
     files = tuple(expanded)
     if previous and len(files) > 1:
-        raise click.UsageError("--previous 只能用于单个文件 / --previous takes one file")
+        raise click.UsageError(message("usage_previous_one_file", lang))
     findings: list[Finding] = []
     ignored: list[Finding] = []
     for name in files:
@@ -117,10 +117,9 @@ def validate(files: tuple[str, ...], previous: str | None, fmt: str,
         print_findings(findings, lang)
         errors = sum(1 for f in findings if f.severity == "error")
         warnings = sum(1 for f in findings if f.severity == "warning")
-        say(f"已检查 {len(files)} 个文件：错误 {errors} 条，警告 {warnings} 条"
-            + (f"（另有 {len(ignored)} 条警告按 ignore 忽略）" if ignored else ""),
-            f"checked {len(files)} file(s): {errors} error(s), {warnings} warning(s)"
-            + (f" ({len(ignored)} more silenced by ignore)" if ignored else ""), lang)
+        more = nested("validate_ignored", n=len(ignored)) if ignored else ""
+        click.echo(printable(message("validate_summary", lang, files=len(files), errors=errors,
+                                     warnings=warnings, ignored=more)), err=True)
     sys.exit(exit_code(findings))
 
 
@@ -232,10 +231,13 @@ class RenderJob:
                 Path(out) if out else None, self.options,
                 many=not single or bool(out and out.endswith(("/", os.sep))))
         except WriterError as exc:
-            say(f"{name}：{exc.message('zh')}", f"{name}: {exc.message('en')}", self.lang)
+            click.echo(printable(message("file_problem", self.lang, file=name,
+                                         problem=exc.message(self.lang))), err=True)
             return 1
         except MissingLabel as exc:
-            say(f"{name}：{exc.message('zh')}", f"{name}: {exc.message('en')}", self.lang)
+            click.echo(printable(message("file_problem", self.lang, file=name,
+                                         problem=nested("label_missing", label=exc.label))),
+                       err=True)
             return 2
         inputs = self.inputs(name, result)
         try:
@@ -292,8 +294,9 @@ def init(agency: str, year: int, edition_id: str | None, output: Path | None, fo
     elif edition_id in editions.available():
         chosen = editions.load(edition_id)
     else:
-        raise click.BadParameter(f"应为 {' 或 '.join(editions.available())}",
-                                 param_hint="--edition")
+        raise click.BadParameter(
+            message("usage_edition", lang, choices=listed(editions.available(), LIST_OR_SPACED)),
+            param_hint="--edition")
     if extensions:
         extended, problems = ext.extend(chosen, [ext.Ref(e, Path.cwd()) for e in extensions])
         if extended is None:
@@ -327,6 +330,7 @@ def _register_more() -> None:
 def main() -> None:
     """Entry point: never lets a traceback reach a user (set GXGEN_DEBUG=1 to see one)."""
     try:
+        clicktext.install(sys.argv[1:])
         _register_more()
         cli.main(standalone_mode=True)
     except SystemExit:
@@ -334,5 +338,6 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         if os.environ.get("GXGEN_DEBUG"):
             raise
-        click.echo(f"gxgen: 内部错误（请报告此问题）：{type(exc).__name__}: {exc}", err=True)
+        click.echo(message("internal_error", clicktext.language(sys.argv[1:]),
+                           error=f"{type(exc).__name__}: {exc}"), err=True)
         sys.exit(3)

@@ -210,7 +210,7 @@ def rollup(paths: tuple[str, ...], agency: str, year: int, agency_type: str,
 
     lang = lang_of(lang)
     if update and output is None:
-        raise click.UsageError("--update 需要 -o / --update needs -o")
+        raise click.UsageError(message("usage_update_needs_output", lang))
     if output is not None:
         named = [Path(p) for p in paths if files.kind_of(p) != "directory"]
         if any(targets.same_file(output, p) for p in named):
@@ -261,12 +261,13 @@ def diff(files: tuple[str, ...], rev: str | None, lang: str | None) -> None:
     read as facts.
     """
     from gxgen import diff as diffing
+    from gxgen.cli import message
 
     lang = lang_of(lang)
     if rev is None and len(files) != 2:
-        raise click.UsageError("需要两个文件，或一个文件加 --rev / two files, or one with --rev")
+        raise click.UsageError(message("usage_diff_two_files", lang))
     if rev is not None and len(files) != 1:
-        raise click.UsageError("--rev 只能用于一个文件 / --rev takes one file")
+        raise click.UsageError(message("usage_rev_one_file", lang))
     try:
         if rev is not None:
             name = files[0]

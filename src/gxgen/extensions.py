@@ -14,7 +14,6 @@ one Chinese line naming the definition file and line, never a traceback.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
 import json
@@ -30,8 +29,9 @@ from gxgen import files, loader
 from gxgen.editions import Edition, Node, Section, TableSpec, table_from_data
 from gxgen.findings import Finding
 from gxgen.loader import Marks, PathKey
-from gxgen.messages import render
-from gxgen.shown import TYPE_NAMES, show
+from gxgen.messages import did_you_mean, listed, nested
+from gxgen.schema_faults import Fault, fault, validator
+from gxgen.shown import show, type_names
 
 RULE = "extension"
 SUFFIXES = (".yaml", ".yml")
@@ -92,7 +92,7 @@ def definition_schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(definition_schema())
+    return validator(definition_schema())
 
 
 def builtin_names() -> list[str]:
@@ -164,12 +164,11 @@ def _where(path: PathKey) -> str:
 
 
 _PATTERNS = {
-    "^[a-z][a-z0-9_]*$": ("小写英文字母开头、只含小写字母数字和下划线的键（如 staff_total）",
-                          "a key of lower-case letters, digits and _ (e.g. staff_total)"),
-    "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$": ("大写字母的规则编号（如 ZJ-PART）",
-                                      "an upper-case rule id (e.g. ZJ-PART)"),
-    "^[0-9]{4}$": ("四位数字的格式编号（如 \"2019\"）", "a four-digit edition id (e.g. \"2019\")"),
+    "^[a-z][a-z0-9_]*$": "pattern_key",
+    "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$": "pattern_rule",
+    "^[0-9]{4}$": "pattern_edition",
 }
+"""The patterns of the definition schema, as messages name what they allow."""
 
 
 class _Problems:
@@ -187,13 +186,14 @@ class _Problems:
             if isinstance(v, dict)
         }
 
-    def add(self, path: PathKey, zh: str, en: str, key: bool = False,
-            where: PathKey | None = None) -> None:
-        """One finding at ``path`` (its key's position with ``key``), named by ``where``."""
-        mark = self.marks.key(path) if key else self.marks.value(path)
+    def add(self, path: PathKey, code: str, on_key: bool = False,
+            where: PathKey | None = None, **params: Any) -> None:
+        """One finding at ``path`` (its key's position with ``on_key``), named by ``where``:
+        the message ``code`` says the problem."""
+        mark = self.marks.key(path) if on_key else self.marks.value(path)
         name = _where(path if where is None else where)
         self.findings.append(Finding(
-            RULE, "error", "ext_definition", {"where": name, "problem": zh, "problem_en": en},
+            RULE, "error", "ext_definition", {"where": name, "problem": nested(code, **params)},
             self.file, mark.line if mark else None, mark.col if mark else None, _where(path)))
 
     def _locate_false(self, path: PathKey, instance: Any) -> PathKey:
@@ -209,70 +209,59 @@ class _Problems:
         return path
 
     def schema_error(self, error: jsonschema.ValidationError) -> None:
-        path: PathKey = tuple(error.absolute_path)
-        kind, value, schema = error.validator, error.instance, error.schema
+        found = fault(error)
+        path, kind, value, schema = found.path, found.kind, found.value, found.schema
         if kind == "additionalProperties":
             allowed = list(schema.get("properties", {}))
-            for extra in (k for k in value if k not in allowed):
-                match = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
-                hint_zh = f"是否应为 {match[0]}？" if match else "可用的键：" + "、".join(allowed)
-                hint_en = f"did you mean {match[0]}?" if match else "allowed: " + ", ".join(allowed)
-                self.add((*path, extra), f"未知的键 {extra}（{hint_zh}）",
-                         f"unknown key {extra} ({hint_en})", key=True, where=path)
+            for extra in found.keys:
+                self.add((*path, extra), "ext_unknown_key", on_key=True, where=path, key=extra,
+                         hint=did_you_mean(extra, allowed, "allowed_keys"))
             return
-        if kind is None or error.schema is False:
+        if kind is None or schema is False:
             kind_name = self.kinds.get(path[:2], "?")
-            path = self._locate_false(path, error.instance)
-            self.add(path, f"kind: {kind_name} 的表格不用此键",
-                     f"a table of kind {kind_name} has no such key", key=True)
+            path = self._locate_false(path, value)
+            self.add(path, "ext_kind_no_key", on_key=True, kind=kind_name)
             return
         if kind == "required":
-            missing = error.message.split("'")[1] if "'" in error.message else error.message
-            self.add(path, f"缺少必填项 {missing}", f"missing required key {missing}")
+            self.add(path, "ext_missing_key", key=found.keys[0])
             return
+        self._value_error(found, error.message)
+
+    def _value_error(self, found: Fault, said: str) -> None:
+        """A value of the wrong shape; ``said`` is jsonschema's own words, for a keyword
+        no message here names."""
+        path, kind, value, schema = found.path, found.kind, found.value, found.schema
         shown = show(value)
         if kind in ("enum", "const"):
             choices = schema.get("enum") or [schema.get("const")]
-            names = "、".join(show(c).strip("“”") for c in choices)
-            self.add(path, f"应为以下之一：{names}，实际为 {shown}",
-                     f"expected one of {', '.join(map(str, choices))}, got {shown}")
+            self.add(path, "ext_one_of", names="、".join(show(c).strip("“”") for c in choices),
+                     choices=", ".join(map(str, choices)), shown=shown)
         elif kind == "type":
             types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-            zh = "或".join(TYPE_NAMES.get(t, (t, t))[0] for t in types)
-            en = " or ".join(TYPE_NAMES.get(t, (t, t))[1] for t in types)
-            self.add(path, f"应为{zh}，实际为 {shown}", f"expected {en}, got {shown}")
+            self.add(path, "ext_expected", expected=type_names(types), shown=shown)
         elif kind == "pattern":
-            zh, en = _PATTERNS.get(schema["pattern"], (schema["pattern"], schema["pattern"]))
-            self.add(path, f"应为{zh}，实际为 {shown}", f"expected {en}, got {shown}")
+            pattern = schema["pattern"]
+            expected = nested(_PATTERNS[pattern]) if pattern in _PATTERNS else pattern
+            self.add(path, "ext_expected", expected=expected, shown=shown)
         elif kind in ("minItems", "maxItems") and isinstance(value, list):
             low, high = schema.get("minItems"), schema.get("maxItems")
-            if low is not None and low == high:
-                zh, en = f"应恰好有 {low} 项", f"expected exactly {low} items"
-            elif kind == "minItems":
-                zh, en = f"至少应有 {low} 项", f"expected at least {low} items"
-            else:
-                zh, en = f"至多 {high} 项", f"expected at most {high} items"
-            self.add(path, f"{zh}，实际 {len(value)} 项", f"{en}, got {len(value)}")
+            code = ("ext_items_exactly" if low is not None and low == high
+                    else "ext_items_at_least" if kind == "minItems" else "ext_items_at_most")
+            self.add(path, code, low=low, high=high, n=len(value))
         elif kind in ("minLength", "minProperties"):
-            self.add(path, "不能为空", "must not be empty")
+            self.add(path, "ext_empty")
         elif kind == "uniqueItems":
-            self.add(path, "有重复项", "has repeated items")
+            self.add(path, "ext_repeated")
         elif kind in ("exclusiveMinimum", "minimum", "maximum"):
-            bound = schema[kind]
             sign = {"exclusiveMinimum": ">", "minimum": "≥", "maximum": "≤"}[kind]
-            self.add(path, f"应{sign} {bound}，实际为 {shown}",
-                     f"expected {sign} {bound}, got {shown}")
+            self.add(path, "ext_bound", sign=sign, bound=str(schema[kind]), shown=shown)
         elif kind == "propertyNames":
-            zh, en = _PATTERNS["^[a-z][a-z0-9_]*$"]
-            self.add((*path, value) if isinstance(value, str) else path,
-                     f"表格键应为{zh}，实际为 {shown}", f"table keys must be {en}, got {shown}",
-                     key=True)
+            self.add((*path, value) if isinstance(value, str) else path, "ext_table_key",
+                     on_key=True, expected=nested(_PATTERNS["^[a-z][a-z0-9_]*$"]), shown=shown)
         elif kind == "anyOf" and path[-1:] == ("total",):
-            self.add(path, f"应为 true 或规则编号（如 T2-SUM），实际为 {shown}",
-                     f"expected true or a rule id (e.g. T2-SUM), got {shown}")
+            self.add(path, "ext_total", shown=shown)
         else:
-            self.add(path, f"取值无效：{shown}（{error.message}）",
-                     f"invalid value {shown} ({error.message})")
+            self.add(path, "ext_invalid", shown=shown, said=said)
 
 
 
@@ -284,9 +273,8 @@ def _dup(problems: _Problems, seen: dict[str, PathKey], key: str, path: PathKey,
     """Record ``key`` at ``path``; a second use in the same namespace is an error."""
     if key in seen:
         first = problems.marks.value(seen[key])
-        line = f"第 {first.line} 行" if first else _where(seen[key])
-        problems.add(path, f"{what}键 {key} 重复（{line}已用过）",
-                     f"key {key} is used twice (first at {_where(seen[key])})")
+        line = nested("line_n", line=first.line) if first else _where(seen[key])
+        problems.add(path, "ext_dup", what=what, key=key, line=line, first=_where(seen[key]))
     else:
         seen[key] = path
 
@@ -306,11 +294,9 @@ def _matrix_nodes(problems: _Problems, nodes: list[Any], path: PathKey, rule: st
             _matrix_nodes(problems, children, (*here, "children"), inherited,
                           {} if key is not None else seen)
         elif key is None:
-            problems.add(here, "没有 children 的节点须有 key（事实文件中的键）",
-                         "a node without children needs a key (its key in the facts file)")
+            problems.add(here, "ext_node_key")
         elif node.get("total") is True and not inherited:
-            problems.add((*here, "total"), "total: true 须在上级节点写 total_rule（规则编号）",
-                         "total: true needs a total_rule on a parent node")
+            problems.add((*here, "total"), "ext_total_rule")
 
 
 def _grid_columns(spec: TableSpec) -> int:
@@ -323,14 +309,6 @@ def _grid_columns(spec: TableSpec) -> int:
         return max((1 + depth(n.children) for n in nodes), default=0)
 
     return depth(spec.rows) + sum(1 for n in spec.columns for _ in n.leaves())
-
-
-def _suggest(ref: str, choices: Iterable[str]) -> tuple[str, str]:
-    choices = list(choices)
-    match = difflib.get_close_matches(ref, choices, n=1, cutoff=0.6)
-    if match:
-        return f"是否应为 {match[0]}？", f"did you mean {match[0]}?"
-    return "可用：" + "、".join(choices), "available: " + ", ".join(choices)
 
 
 def _items(data: Any, key: str) -> list[Any]:
@@ -363,13 +341,12 @@ def _sized(problems: _Problems, data: Any) -> bool:
     counts = {key: _cell_count(table) for key, table in tables.items()}
     for key, cells in counts.items():
         if cells > MAX_CELLS:
-            problems.add(("tables", key), f"表格共 {cells} 个数，超过上限 {MAX_CELLS}",
-                         f"the table has {cells} figures, more than {MAX_CELLS}", key=True)
+            problems.add(("tables", key), "ext_table_cells", on_key=True, cells=cells,
+                         limit=MAX_CELLS)
     total = sum(counts.values())
     if not problems.findings and total > MAX_DEFINITION_CELLS:
-        problems.add(("tables",), f"各表格共 {total} 个数，超过上限 {MAX_DEFINITION_CELLS}",
-                     f"the tables hold {total} figures together, more than "
-                     f"{MAX_DEFINITION_CELLS}", key=True)
+        problems.add(("tables",), "ext_tables_cells", on_key=True, cells=total,
+                     limit=MAX_DEFINITION_CELLS)
     return not problems.findings
 
 
@@ -399,8 +376,7 @@ def _fits(problems: _Problems, base: PathKey, data: dict[str, Any]) -> bool:
     """No row (or column of a table without rows) taking a reserved key."""
     for path, name in _top_keys(data):
         if name in RESERVED_KEYS:
-            problems.add((*base, *path), f"键 {name} 留给表格前的说明文字，请换一个键",
-                         f"the key {name} is kept for the text before the table; use another")
+            problems.add((*base, *path), "ext_reserved", key=name)
             return False
     return True
 
@@ -432,16 +408,15 @@ def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | N
         spec = table_from_data(key, data)
         cells = spec.cell_index
     except (ValueError, KeyError, TypeError) as exc:
-        problems.add(base, f"表格定义无法展开：{exc}", f"the table cannot be laid out: {exc}")
+        problems.add(base, "ext_layout", reason=str(exc))
         return None
     refs = sorted(p.split(".", 1)[1] for p in cells)
     for i, chk in enumerate(data.get("checks") or ()):
         named = [(("left",), chk["left"])] + [(("right", j), r) for j, r in enumerate(chk["right"])]
         for where, ref in named:
             if f"{key}.{ref}" not in cells:
-                zh, en = _suggest(ref, refs)
-                problems.add((*base, "checks", i, *where), f"没有单元格 {ref}（{zh}）",
-                             f"no cell {ref} ({en})")
+                problems.add((*base, "checks", i, *where), "ext_no_cell", ref=ref,
+                             hint=did_you_mean(ref, refs))
     row_paths = sorted({".".join(c.row) for c in spec.cells})
     named_rows: list[tuple[PathKey, str]] = []
     if spec.balance:
@@ -451,21 +426,17 @@ def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | N
         named_rows += [((*base, "carry", k), data["carry"][k]) for k in ("into", "from")]
     for path, ref in named_rows:
         if ref not in row_paths:
-            zh, en = _suggest(ref, row_paths)
-            problems.add(path, f"没有行 {ref}（{zh}）", f"no row {ref} ({en})")
+            problems.add(path, "ext_no_row", ref=ref, hint=did_you_mean(ref, row_paths))
     if spec.stock:
         for j, row in enumerate(spec.stock.rows):
             for part in ("stock", "added", "removed"):
                 ref = f"{row}.{getattr(spec.stock, part)}"
                 if f"{key}.{ref}" not in cells:
-                    zh, en = _suggest(ref, refs)
-                    problems.add((*base, "stock", "rows", j), f"没有单元格 {ref}（{zh}）",
-                                 f"no cell {ref} ({en})")
+                    problems.add((*base, "stock", "rows", j), "ext_no_cell", ref=ref,
+                                 hint=did_you_mean(ref, refs))
     width = _grid_columns(spec)
     if spec.widths and len(spec.widths) != width:
-        problems.add((*base, "widths"), f"应有 {width} 个数（表格共 {width} 列），实际 "
-                     f"{len(spec.widths)} 个", f"expected {width} numbers (the table has {width} "
-                     f"columns), got {len(spec.widths)}")
+        problems.add((*base, "widths"), "ext_widths", width=width, n=len(spec.widths))
     return spec if len(problems.findings) == before else None
 
 
@@ -475,15 +446,12 @@ def _placements(problems: _Problems, data: dict[str, Any]) -> tuple[Placement, .
     for i, entry in enumerate(data["sections"]):
         for j, table in enumerate(entry["tables"]):
             if table not in data["tables"]:
-                zh, en = _suggest(table, data["tables"])
-                problems.add(("sections", i, "tables", j),
-                             f"表格 {table} 未在 tables 中定义（{zh}）",
-                             f"table {table} is not defined under tables ({en})")
+                problems.add(("sections", i, "tables", j), "ext_undefined_table", table=table,
+                             hint=did_you_mean(table, data["tables"]))
             elif table in placed:
                 first = placed[table] + 1
-                problems.add(("sections", i, "tables", j),
-                             f"表格 {table} 已放在 sections 第{first}项，每张表只能放一处",
-                             f"table {table} is already placed by sections item {first}")
+                problems.add(("sections", i, "tables", j), "ext_placed_twice", table=table,
+                             first=first)
             else:
                 placed[table] = i
         out.append(Placement(key=entry["key"], tables=tuple(entry["tables"]),
@@ -492,9 +460,7 @@ def _placements(problems: _Problems, data: dict[str, Any]) -> tuple[Placement, .
     undefined = any(t not in data["tables"] for e in data["sections"] for t in e["tables"])
     for table in data["tables"]:
         if table not in placed and not undefined:
-            problems.add(("tables", table),
-                         f"表格 {table} 没有放进任何一节（在 sections 中写明放在哪里）",
-                         f"table {table} is not placed (say where under sections)", key=True)
+            problems.add(("tables", table), "ext_not_placed", on_key=True, table=table)
     return tuple(out)
 
 
@@ -511,12 +477,10 @@ def apply(edition: Edition, ext: Extension, ref: Ref) -> tuple[Edition | None, l
     problems = _Problems(ext.file, ext.marks)
     for key, _ in ext.tables:
         if key in edition.tables:
-            problems.add(("tables", key), f"表格键 {key} 与已有的表格重名，请换一个键",
-                         f"table key {key} is already a table of the report", key=True)
+            problems.add(("tables", key), "ext_table_taken", on_key=True, key=key)
         elif key in edition.fields:
-            problems.add(("tables", key), f"表格键 {key} 与事实文件的字段 {key}"
-                         f"（{edition.field_label(key)}）重名，请换一个键",
-                         f"table key {key} is already a field of the facts file", key=True)
+            problems.add(("tables", key), "ext_field_taken", on_key=True, key=key,
+                         label=edition.field_label(key))
     specs = dict(ext.tables)
     result = edition
     for place in ext.placements:
@@ -527,33 +491,27 @@ def apply(edition: Edition, ext: Extension, ref: Ref) -> tuple[Edition | None, l
             extra = [k for k in ("title", "after") if getattr(place, k)]
             if extra:
                 title = result.sections[keys.index(place.key)].title
-                problems.add((*here, extra[0]),
-                             f"{place.key} 是已有的节（{title}），表格放在该节内，"
-                             f"不写 {'、'.join(extra)}；要另设一节请换一个 key",
-                             f"{place.key} is an existing section; drop {', '.join(extra)} or "
-                             f"use a new key for a new section", key=True)
+                problems.add((*here, extra[0]), "ext_existing_section", on_key=True,
+                             section=place.key, title=title, extra=listed(extra))
                 continue
             result = result.with_tables("", Section(place.key, "", tables=place.tables), subset,
                                         in_section=place.key, last=place.last)
             continue
         missing = [k for k in ("title", "after") if not getattr(place, k)]
         if missing:
-            problems.add(here, f"{place.key} 不是已有的节（已有：{'、'.join(keys)}）；新设一节须写 "
-                         f"{'、'.join(missing)}", f"{place.key} is not an existing section "
-                         f"({', '.join(keys)}); a new section needs {', '.join(missing)}")
+            problems.add(here, "ext_new_section", section=place.key, keys=listed(keys),
+                         missing=listed(missing))
         elif place.after not in keys:
-            zh, en = _suggest(place.after or "", keys)
-            problems.add((*here, "after"), f"没有名为 {place.after} 的节（{zh}）",
-                         f"no section named {place.after} ({en})")
+            problems.add((*here, "after"), "ext_no_section", section=place.after,
+                         hint=did_you_mean(place.after or "", keys))
         else:
             result = result.with_tables(place.after or "",
                                         Section(place.key, place.title or "", tables=place.tables),
                                         subset)
     for i, (table, title) in enumerate(ext.titles):
         if table not in result.tables:
-            zh, en = _suggest(table, result.tables)
-            problems.add(("titles", i, "table"), f"没有表格 {table}（{zh}）",
-                         f"no table {table} ({en})")
+            problems.add(("titles", i, "table"), "ext_no_table", table=table,
+                         hint=did_you_mean(table, result.tables))
             continue
         tables = dict(result.tables)
         tables[table] = replace(tables[table], title=title)
@@ -628,8 +586,7 @@ def _locate(ref: Ref) -> tuple[bytes, str, str] | Finding:
             return Finding(RULE, "error", "ext_not_found", {"path": str(path)},
                            ref.file, ref.line, ref.col, "extensions")
         return Finding(RULE, "error", "ext_unreadable",
-                       {"path": str(path), "reason": render(exc.code, "zh", exc.params),
-                        "reason_en": render(exc.code, "en", exc.params)},
+                       {"path": str(path), "reason": nested(exc.code, **exc.params)},
                        ref.file, ref.line, ref.col, "extensions")
     return raw, str(path), str(path.resolve())
 

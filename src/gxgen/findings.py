@@ -19,6 +19,77 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
+class FactsLocation:
+    """A place in a YAML facts file: ``报告.yaml:12:7``. Line and column are 1-based, and
+    either may be unknown (a file-wide finding names the file alone)."""
+
+    file: str
+    line: int | None = None
+    col: int | None = None
+
+    def text(self) -> str:
+        parts = [self.file or "-"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "facts", "file": self.file, "line": self.line, "column": self.col}
+
+
+@dataclass(frozen=True)
+class SheetLocation:
+    """A cell of a spreadsheet form: ``某局-2022.xlsx:申请情况!D12`` (the sheet's name as
+    the workbook spells it, the cell in A1 notation, as a spreadsheet user types it)."""
+
+    file: str
+    sheet: str
+    cell: str | None = None
+
+    def text(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        return f"{self.file or '-'}:{where}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "sheet", "file": self.file, "sheet": self.sheet, "cell": self.cell}
+
+
+@dataclass(frozen=True)
+class DocumentLocation:
+    """A place in a published report: ``报告.docx:p.4:表三 （一）予以公开·总计``. The table is
+    named as the report numbers it, the row and column by their printed labels, so a reader
+    finds the cell in the document itself; the page (1-based) is known for PDF only."""
+
+    file: str
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    page: int | None = None
+
+    def text(self) -> str:
+        parts = [self.file or "-"]
+        if self.page is not None:
+            parts.append(f"p.{self.page}")
+        cell = "·".join(filter(None, (self.row, self.column)))
+        table = " ".join(filter(None, (self.table, cell)))
+        if table:
+            parts.append(table)
+        return ":".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "document", "file": self.file, "table": self.table, "row": self.row,
+                "column": self.column, "page": self.page}
+
+
+Location = FactsLocation | SheetLocation | DocumentLocation
+"""Where a finding points. Facts files are read today; forms (``gxgen form``) and published
+reports (``gxgen import``/``audit``) are read back by the coming readers, whose findings
+point into the file the user has open rather than into a facts file."""
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     """Rule id: ``T2-BAL``, ``schema``, ``yaml``, ``X-CARRY`` …"""
@@ -35,17 +106,24 @@ class Finding:
     """Extra JSON keys some rules add (C-FIGURE: ``cells``, ``stated``, ``table``)."""
     ignored: bool = False
     """Silenced by an ``ignore:`` entry of the facts file: shown, never counted."""
+    place: SheetLocation | DocumentLocation | None = field(default=None, kw_only=True)
+    """Where the finding points when that is not a facts file; ``file`` is then the sheet's
+    or document's file (set from ``place`` when left empty)."""
+
+    def __post_init__(self) -> None:
+        if self.place is not None and not self.file:
+            object.__setattr__(self, "file", self.place.file)
+
+    @property
+    def at(self) -> Location:
+        """Where the finding points, whatever kind of file that is."""
+        return self.place or FactsLocation(self.file, self.line, self.col)
 
     def message(self, lang: str = "zh") -> str:
         return render(self.code, lang, self.params)
 
     def location(self) -> str:
-        parts = [self.file or "-"]
-        if self.line is not None:
-            parts.append(str(self.line))
-            if self.col is not None:
-                parts.append(str(self.col))
-        return ":".join(parts)
+        return self.at.text()
 
     def format(self, lang: str = "zh") -> str:
         """``FILE:L:C  错误  RULE  message``: the severity named on every line, so a reader
@@ -63,6 +141,7 @@ class Finding:
             "path": self.path,
             "code": self.code,
             "message": self.message(lang),
+            "location": self.at.to_dict(),
             **(self.detail or {}),
             **({"ignored": True} if self.ignored else {}),
         }
@@ -84,12 +163,24 @@ def sort_key(f: Finding) -> tuple[Any, ...]:
 def to_json(findings: Iterable[Finding], lang: str = "zh") -> str:
     """The ``--format json`` document, a stable contract for CI::
 
-        {"version": 1, "errors": n, "warnings": n,
+        {"version": 2, "errors": n, "warnings": n,
          "findings": [{"file", "line", "column", "rule", "severity", "path", "code",
-                       "message"}, ...]}
+                       "message", "location"}, ...]}
 
     ``line``/``column`` are 1-based or null; ``path`` is the facts path or null; ``code``
     is the message key (language-independent); ``message`` follows ``--lang``.
+
+    ``location`` (new in version 2; the keys of version 1 are kept as they were) says where
+    the finding points, by ``kind``::
+
+        {"kind": "facts", "file", "line", "column"}           报告.yaml:12:7
+        {"kind": "sheet", "file", "sheet", "cell"}            某局-2022.xlsx:申请情况!D12
+        {"kind": "document", "file", "table", "row", "column", "page"}
+                                                              报告.docx:p.4:表三 （一）予以公开·总计
+
+    Every key is always present, null when unknown. A consumer that reads only ``file``,
+    ``line`` and ``column`` keeps working: for a sheet or document they hold its file and
+    null. New kinds may be added; a consumer should show ``file`` for a kind it does not know.
 
     Optional keys, present only when they apply: a C-FIGURE finding adds ``cells`` (the
     facts paths of the table cells it compared), ``stated`` (the figure the narrative
@@ -99,7 +190,7 @@ def to_json(findings: Iterable[Finding], lang: str = "zh") -> str:
     items = [f.to_dict(lang) for f in findings]
     live = [f for f in items if not f.get("ignored")]
     doc = {
-        "version": 1,
+        "version": 2,
         "errors": sum(1 for f in live if f["severity"] == "error"),
         "warnings": sum(1 for f in live if f["severity"] == "warning"),
         **({"ignored": len(items) - len(live)} if len(live) < len(items) else {}),

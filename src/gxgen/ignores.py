@@ -15,6 +15,7 @@ from typing import Any
 
 from gxgen.facts import Facts
 from gxgen.findings import Finding
+from gxgen.messages import nested
 
 KEY = "ignore"
 
@@ -59,7 +60,7 @@ def _note(facts: Facts, i: int, code: str, entry: Any) -> Finding:
     mark = facts.marks.value((KEY, i))
     path = entry.get("path") if isinstance(entry, dict) else None
     params = {"rule": entry.get("rule") if isinstance(entry, dict) else "",
-              "at": f"，位置 {path}" if path else "", "at_en": f", at {path}" if path else ""}
+              "at": nested("at_path", path=path) if path else ""}
     return Finding("ignore", "warning", code, params,
                    facts.file, mark.line if mark else None, mark.col if mark else None,
                    f"{KEY}.{i}")

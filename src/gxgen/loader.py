@@ -19,6 +19,7 @@ import yaml
 
 from gxgen import files
 from gxgen.findings import Finding
+from gxgen.messages import nested
 
 MAX_BYTES = 2 * 1024 * 1024
 """A facts file is a few KB; anything past this is not one (and would be slow to parse)."""
@@ -206,7 +207,7 @@ def loads(raw: bytes | str, file: str = "<string>") -> Loaded:
         raise _fail(file, "control_char", line, col, char=f"U+{exc.character:04X}") from None
     except yaml.YAMLError as exc:
         detail = str(exc).splitlines()[0]
-        raise _fail(file, "syntax", problem=f"无法解析（{detail}）", problem_en=detail) from None
+        raise _fail(file, "syntax", problem=nested("yaml_unparsable", detail=detail)) from None
     except RecursionError:
         raise _fail(file, "too_deep", limit=MAX_DEPTH) from None
     if node is None:
@@ -217,42 +218,38 @@ def loads(raw: bytes | str, file: str = "<string>") -> Loaded:
     if data is None:
         raise _fail(file, "empty")
     if not isinstance(data, dict):
-        zh, en = _KINDS.get(type(data), ("其他值", "another value"))
-        raise _fail(file, "not_mapping", 1, 1, kind=zh, kind_en=en)
+        kind = nested(_KINDS.get(type(data), "kind_other"))
+        raise _fail(file, "not_mapping", 1, 1, kind=kind)
     return Loaded(file, data, marks, notes)
 
 
 _PROBLEMS: tuple[tuple[str, str], ...] = (
-    (r"found unexpected end of stream|but (found|got) '<stream end>'",
-     "文件意外结束（引号或括号未闭合）"),
-    (r"found character '\\t' that cannot start any token", "不能用 Tab 缩进，请改用空格"),
-    (r"found character '(.)' that cannot start any token",
-     "值不能以“{0}”开头，请给整个值加引号"),
-    (r"mapping values are not allowed here",
-     "此处不能出现“键: 值”（可能缺少缩进或引号，或冒号后缺空格）"),
-    (r"mapping keys are not allowed here", "此处不能出现键（缩进不一致）"),
-    (r"could not find expected ':'", "缺少冒号“:”（或上一行的引号未闭合）"),
-    (r"did not find expected key", "缩进不一致，找不到预期的键"),
-    (r"did not find expected '-' indicator", "缩进不一致，找不到预期的列表项“-”"),
-    (r"expected ',' or '\]'", "方括号列表未闭合或缺少逗号"),
-    (r"expected ',' or '\}'", "花括号映射未闭合或缺少逗号"),
-    (r"expected the node content", "此处缺少值（例如列表中连续两个逗号）"),
-    (r"found undefined alias", "引用了未定义的锚点"),
-    (r"found duplicate anchor", "锚点名重复"),
-    (r"found unknown escape character", "双引号内有无效的转义符“\\”（含反斜杠的文字请用单引号）"),
-    (r"expected a comment or a line break", "值后面多出了内容（整段文字应放在引号内）"),
-    (r"expected <block end>", "缩进不一致，或引号后面多出了内容"),
-    (r"expected a single document", "文件中只能有一份 YAML 文档（请删除多余的 ---）"),
-    (r"found unexpected document separator|expected '<document start>'",
-     "文档分隔符 --- 或 ... 的位置不对"),
-    (r"while scanning an? (anchor|alias)", "“&”“*”后应为锚点名（以 & 或 * 开头的文字请加引号）"),
-    (r"while scanning a block scalar", "“|”或“>”后面的写法有误"),
-    (r"while scanning a directive|YAML directive|incompatible YAML document",
-     "以“%”开头的指令有误（以 % 开头的文字请加引号）"),
-    (r"tag", "标签（!）写法有误（以 ! 开头的文字请加引号）"),
-    (r"while scanning a (double-)?quoted scalar", "引号内的文字有误"),
-    (r"while scanning a simple key", "缺少冒号“:”"),
+    ("found unexpected end of stream|but (found|got) '<stream end>'", "yaml_unclosed"),
+    ("found character '\\\\t' that cannot start any token", "yaml_tab"),
+    ("found character '(.)' that cannot start any token", "yaml_bad_start"),
+    ('mapping values are not allowed here', "yaml_mapping_here"),
+    ('mapping keys are not allowed here', "yaml_key_here"),
+    ("could not find expected ':'", "yaml_no_colon_quote"),
+    ('did not find expected key', "yaml_no_key"),
+    ("did not find expected '-' indicator", "yaml_no_dash"),
+    ("expected ',' or '\\]'", "yaml_open_bracket"),
+    ("expected ',' or '\\}'", "yaml_open_brace"),
+    ('expected the node content', "yaml_no_value"),
+    ('found undefined alias', "yaml_undefined_alias"),
+    ('found duplicate anchor', "yaml_duplicate_anchor"),
+    ('found unknown escape character', "yaml_bad_escape"),
+    ('expected a comment or a line break', "yaml_trailing"),
+    ('expected <block end>', "yaml_block_end"),
+    ('expected a single document', "yaml_one_document"),
+    ("found unexpected document separator|expected '<document start>'", "yaml_separator"),
+    ('while scanning an? (anchor|alias)', "yaml_anchor_name"),
+    ('while scanning a block scalar', "yaml_block_scalar"),
+    ('while scanning a directive|YAML directive|incompatible YAML document', "yaml_directive"),
+    ('tag', "yaml_tag"),
+    ('while scanning a (double-)?quoted scalar', "yaml_quoted"),
+    ('while scanning a simple key', "yaml_no_colon"),
 )
+"""PyYAML's problems in plain words (``messages.CATALOG``; in English PyYAML's own words)."""
 
 
 _FULLWIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*：")
@@ -287,17 +284,16 @@ def _syntax(file: str, text: str, exc: yaml.MarkedYAMLError) -> LoadError:
         file, "syntax",
         mark.line + 1 if mark else None, mark.column + 1 if mark else None,
         problem=_problem(exc),
-        problem_en=" ".join(filter(None, (exc.context, exc.problem))) or "unparsable",
     )
 
 
-def _problem(exc: yaml.MarkedYAMLError) -> str:
-    text = " ".join(filter(None, (exc.context, exc.problem)))
-    for pattern, zh in _PROBLEMS:
-        match = re.search(pattern, text)
+def _problem(exc: yaml.MarkedYAMLError) -> dict[str, Any]:
+    detail = " ".join(filter(None, (exc.context, exc.problem)))
+    for pattern, code in _PROBLEMS:
+        match = re.search(pattern, detail)
         if match:
-            return zh.format(*match.groups())
-    return f"无法解析（{text}）" if text else "无法解析"
+            return nested(code, detail=detail, char=match.group(1) if match.groups() else "")
+    return nested("yaml_unparsable", detail=detail) if detail else nested("yaml_unparsable_bare")
 
 
 def _fast_compose(text: str) -> yaml.Node | None:
@@ -408,9 +404,9 @@ class _Composer(yaml.SafeLoader):
             raise _Refused("too_much_text", event.start_mark, limit=MAX_TEXT)
 
 
-_KINDS: dict[type, tuple[str, str]] = {
-    list: ("列表", "a list"), str: ("一段文字", "text"), int: ("整数", "a number"),
-    Decimal: ("数字", "a number"), bool: ("布尔值", "true/false"),
+_KINDS: dict[type, str] = {
+    list: "kind_list", str: "kind_text", int: "kind_int", Decimal: "kind_decimal",
+    bool: "kind_bool",
 }
 
 

@@ -94,7 +94,7 @@ class Outcome:
 
 def finding_dict(f: Finding) -> dict[str, Any]:
     """A finding as plain JSON (parameters as text: they are only ever formatted)."""
-    params = {k: v if isinstance(v, (int, str)) and not isinstance(v, bool) else str(v)
+    params = {k: v if isinstance(v, (int, str, dict, list)) and not isinstance(v, bool) else str(v)
               for k, v in f.params.items()}
     return {"rule": f.rule, "severity": f.severity, "code": f.code, "params": params,
             "file": f.file, "line": f.line, "col": f.col, "path": f.path}

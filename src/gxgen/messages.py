@@ -1,11 +1,15 @@
 """The message catalogue: every sentence gxgen says about a facts file, in Chinese and English.
 
 Parameters are filled with ``str.format``; statutory labels inside them stay Chinese in both
-languages, because that is what the author sees in the report.
+languages, because that is what the author sees in the report. A parameter is never a
+sentence already said in one language: a part that differs by language is itself a message,
+``nested(code, **params)``, said in the reader's language when the outer one is.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 CATALOG: dict[str, tuple[str, str]] = {
@@ -30,7 +34,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "is_directory": ("这是一个目录，不是事实文件", "this is a directory, not a facts file"),
     "too_large": ("文件超过 {limit} KB，不像是年度报告事实文件", "file larger than {limit} KB"),
     "empty": ("文件为空", "the file is empty"),
-    "syntax": ("YAML 语法错误：{problem}", "YAML syntax error: {problem_en}"),
+    "syntax": ("YAML 语法错误：{problem}", "YAML syntax error: {problem}"),
     "control_char": (
         "文件中有不可见的控制字符 {char}，请删除",
         "the file contains an invisible control character {char}; delete it",
@@ -45,7 +49,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "not_mapping": (
         "文件顶层应为“键: 值”映射（edition、agency、year……），实际为{kind}",
-        "the top level must be a mapping (edition, agency, year, …), found {kind_en}",
+        "the top level must be a mapping (edition, agency, year, …), found {kind}",
     ),
     "duplicate_key": (
         "键 {key} 重复：第 {first} 行和第 {second} 行都写了它，请只保留一个",
@@ -73,7 +77,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "bad_value": (
         "{where}：应为{expected}，实际为 {actual}",
-        "{where}: expected {expected_en}, got {actual_en}",
+        "{where}: expected {expected}, got {actual}",
     ),
     "bad_row_length": (
         "{where}：应列 {n} 个数（{columns}），或再加总计共 {m} 个，实际为 {actual} 个",
@@ -81,7 +85,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "bad_edition": (
         "报告格式 edition 应为 {choices} 之一，实际为 {actual}",
-        "edition must be one of {choices_en}, got {actual_en}",
+        "edition must be one of {choices}, got {actual}",
     ),
     "bad_date": ("{where}：不是有效日期：{actual}", "{where}: not a valid date: {actual}"),
     "too_precise": (
@@ -91,7 +95,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     # extension tables
     "ext_definition": (
         "扩展表定义 {where}：{problem}",
-        "extension definition {where}: {problem_en}",
+        "extension definition {where}: {problem}",
     ),
     "ext_unknown": (
         "没有名为“{name}”的内置扩展表（内置：{choices}）；"
@@ -102,7 +106,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "ext_not_found": ("扩展表定义文件 {path} 不存在", "extension definition file {path} not found"),
     "ext_unreadable": (
         "无法读取扩展表定义文件 {path}：{reason}",
-        "cannot read extension definition file {path}: {reason_en}",
+        "cannot read extension definition file {path}: {reason}",
     ),
     "ext_edition": (
         "扩展表“{name}”（{file}）只适用于 {editions} 格式，此文件使用 {edition} 格式",
@@ -141,7 +145,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "previous_unusable": (
         "上年度文件 {previous_file} 有错误（{reason}），跳过跨年度核对",
-        "last year's file {previous_file} has errors ({reason_en}); cross-year checks skipped",
+        "last year's file {previous_file} has errors ({reason}); cross-year checks skipped",
     ),
     "previous_year_mismatch": (
         "上年度文件 {previous_file} 的年度是 {found}，应为 {expected}",
@@ -196,7 +200,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "ignored_unused": (
         "ignore 条目（规则 {rule}{at}）没有忽略任何警告，请删除或改正",
-        "this ignore entry (rule {rule}{at_en}) silences no warning; remove or correct it",
+        "this ignore entry (rule {rule}{at}) silences no warning; remove or correct it",
     ),
     "ignored_error": (
         "ignore 条目不能忽略错误（规则 {rule}），只能忽略经核实的警告",
@@ -521,7 +525,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "previous_partial": (
         "上年度文件 {previous_file} 有错误（{reason}），跨年度核对只用了其中有效的单元格",
-        "last year's file {previous_file} has errors ({reason_en}); the cross-year checks used "
+        "last year's file {previous_file} has errors ({reason}); the cross-year checks used "
         "only its valid cells",
     ),
     "fullwidth_colon": (
@@ -530,7 +534,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "bad_value_hint": (
         "{where}：应为{expected}，实际为 {actual}（{hint}）",
-        "{where}: expected {expected_en}, got {actual_en} ({hint_en})",
+        "{where}: expected {expected}, got {actual} ({hint})",
     ),
     "hint_fullwidth_digits": (
         "其中是全角数字，请改用半角数字：{ascii}", "those are full-width digits; type {ascii}"),
@@ -669,16 +673,267 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "too_big": (
         "{where}：{actual} 超出上限 {limit}（年度报告中不会出现这么大的数）",
-        "{where}: {actual_en} is beyond the limit {limit} (no report has a figure this large)",
+        "{where}: {actual} is beyond the limit {limit} (no report has a figure this large)",
     ),
     "diff_git_too_large": (
         "{file} 的 {rev} 版本超过 {limit} KB，不像是年度报告事实文件",
         "{file} at {rev} is larger than {limit} KB; not a facts file",
     ),
+    # ---- one voice (issue 10): parts of sentences that differ by language, said through
+    # ``nested``, and the sentences the CLI says itself
+    "yaml_unparsable": ("无法解析（{detail}）", "{detail}"),
+    "yaml_unparsable_bare": ("无法解析", "unparsable"),
+    "yaml_unclosed": ('文件意外结束（引号或括号未闭合）', "{detail}"),
+    "yaml_tab": ('不能用 Tab 缩进，请改用空格', "{detail}"),
+    "yaml_bad_start": ('值不能以“{char}”开头，请给整个值加引号', "{detail}"),
+    "yaml_mapping_here": ('此处不能出现“键: 值”（可能缺少缩进或引号，或冒号后缺空格）', "{detail}"),
+    "yaml_key_here": ('此处不能出现键（缩进不一致）', "{detail}"),
+    "yaml_no_colon_quote": ('缺少冒号“:”（或上一行的引号未闭合）', "{detail}"),
+    "yaml_no_key": ('缩进不一致，找不到预期的键', "{detail}"),
+    "yaml_no_dash": ('缩进不一致，找不到预期的列表项“-”', "{detail}"),
+    "yaml_open_bracket": ('方括号列表未闭合或缺少逗号', "{detail}"),
+    "yaml_open_brace": ('花括号映射未闭合或缺少逗号', "{detail}"),
+    "yaml_no_value": ('此处缺少值（例如列表中连续两个逗号）', "{detail}"),
+    "yaml_undefined_alias": ('引用了未定义的锚点', "{detail}"),
+    "yaml_duplicate_anchor": ('锚点名重复', "{detail}"),
+    "yaml_bad_escape": ('双引号内有无效的转义符“\\”（含反斜杠的文字请用单引号）', "{detail}"),
+    "yaml_trailing": ('值后面多出了内容（整段文字应放在引号内）', "{detail}"),
+    "yaml_block_end": ('缩进不一致，或引号后面多出了内容', "{detail}"),
+    "yaml_one_document": ('文件中只能有一份 YAML 文档（请删除多余的 ---）', "{detail}"),
+    "yaml_separator": ('文档分隔符 --- 或 ... 的位置不对', "{detail}"),
+    "yaml_anchor_name": ('“&”“*”后应为锚点名（以 & 或 * 开头的文字请加引号）', "{detail}"),
+    "yaml_block_scalar": ('“|”或“>”后面的写法有误', "{detail}"),
+    "yaml_directive": ('以“%”开头的指令有误（以 % 开头的文字请加引号）', "{detail}"),
+    "yaml_tag": ('标签（!）写法有误（以 ! 开头的文字请加引号）', "{detail}"),
+    "yaml_quoted": ('引号内的文字有误', "{detail}"),
+    "yaml_no_colon": ('缺少冒号“:”', "{detail}"),
+    "list_items": ("、", ", "),
+    "did_you_mean": ("是否应为 {match}？", "did you mean {match}?"),
+    "available": ("可用：{choices}", "available: {choices}"),
+    "allowed_keys": ("可用的键：{choices}", "allowed: {choices}"),
+    "list_or": ("或", " or "),
+    "value_empty": ("空", "empty"),
+    "value_mapping": ("映射", "a mapping"),
+    "type_string": ("文字", "text"),
+    "type_object": ("“键: 值”映射", "a mapping"),
+    "type_array": ("列表", "a list"),
+    "type_integer": ("整数", "an integer"),
+    "type_number": ("数字", "a number"),
+    "type_boolean": ("true 或 false", "true or false"),
+    "type_null": ("空", "empty"),
+    "expect_count": ("非负整数", "a whole number ≥ 0"),
+    "expect_signed": ("整数（可为负数）", "a whole number (may be negative)"),
+    "expect_wan_yuan": ("非负数（单位万元，最多4位小数）", "a number ≥ 0 (万元, up to 4 decimals)"),
+    "expect_yuan": ("非负数（单位元）", "a number ≥ 0 (元)"),
+    "expect_amount": ("非负数", "a number ≥ 0"),
+    "expect_or_na": ("{expected}或 na", "{expected} or na"),
+    "expect_or_na_comma": ("{expected}，或 na", "{expected}, or na"),
+    "expect_one_of": ("以下之一：{choices}", "one of {choices}"),
+    "expect_date": ("YYYY-MM-DD 格式的日期", "a YYYY-MM-DD date"),
+    "expect_int_range": ("{low}至{high}之间的整数", "an integer from {low} to {high}"),
+    "expect_int_min": ("不小于 {low} 的整数", "an integer ≥ {low}"),
+    "expect_nonempty_text": ("非空文字", "non-empty text"),
+    "expect_valid": ("有效值", "a valid value"),
+    "unset": ("（未填写）", "nothing"),
+    "at_line": ("第 {line} 行：{message}", "line {line}: {message}"),
+    "at_path": ("，位置 {path}", ", at {path}"),
+    "ext_unknown_key": ("未知的键 {key}（{hint}）", "unknown key {key} ({hint})"),
+    "ext_kind_no_key": ("kind: {kind} 的表格不用此键", "a table of kind {kind} has no such key"),
+    "ext_missing_key": ("缺少必填项 {key}", "missing required key {key}"),
+    "ext_one_of": (
+        "应为以下之一：{names}，实际为 {shown}",
+        "expected one of {choices}, got {shown}",
+    ),
+    "ext_expected": ("应为{expected}，实际为 {shown}", "expected {expected}, got {shown}"),
+    "ext_items_exactly": (
+        "应恰好有 {low} 项，实际 {n} 项",
+        "expected exactly {low} items, got {n}",
+    ),
+    "ext_items_at_least": (
+        "至少应有 {low} 项，实际 {n} 项",
+        "expected at least {low} items, got {n}",
+    ),
+    "ext_items_at_most": ("至多 {high} 项，实际 {n} 项", "expected at most {high} items, got {n}"),
+    "ext_empty": ("不能为空", "must not be empty"),
+    "ext_repeated": ("有重复项", "has repeated items"),
+    "ext_bound": ("应{sign} {bound}，实际为 {shown}", "expected {sign} {bound}, got {shown}"),
+    "ext_table_key": (
+        "表格键应为{expected}，实际为 {shown}",
+        "table keys must be {expected}, got {shown}",
+    ),
+    "ext_total": (
+        "应为 true 或规则编号（如 T2-SUM），实际为 {shown}",
+        "expected true or a rule id (e.g. T2-SUM), got {shown}",
+    ),
+    "ext_invalid": ("取值无效：{shown}（{said}）", "invalid value {shown} ({said})"),
+    "pattern_key": (
+        "小写英文字母开头、只含小写字母数字和下划线的键（如 staff_total）",
+        "a key of lower-case letters, digits and _ (e.g. staff_total)",
+    ),
+    "pattern_rule": ("大写字母的规则编号（如 ZJ-PART）", "an upper-case rule id (e.g. ZJ-PART)"),
+    "pattern_edition": (
+        "四位数字的格式编号（如 \"2019\"）",
+        "a four-digit edition id (e.g. \"2019\")",
+    ),
+    "line_n": ("第 {line} 行", "line {line}"),
+    "ext_dup": (
+        "{what}键 {key} 重复（{line}已用过）",
+        "key {key} is used twice (first at {first})",
+    ),
+    "ext_node_key": (
+        "没有 children 的节点须有 key（事实文件中的键）",
+        "a node without children needs a key (its key in the facts file)",
+    ),
+    "ext_total_rule": (
+        "total: true 须在上级节点写 total_rule（规则编号）",
+        "total: true needs a total_rule on a parent node",
+    ),
+    "ext_table_cells": (
+        "表格共 {cells} 个数，超过上限 {limit}",
+        "the table has {cells} figures, more than {limit}",
+    ),
+    "ext_tables_cells": (
+        "各表格共 {cells} 个数，超过上限 {limit}",
+        "the tables hold {cells} figures together, more than {limit}",
+    ),
+    "ext_reserved": (
+        "键 {key} 留给表格前的说明文字，请换一个键",
+        "the key {key} is kept for the text before the table; use another",
+    ),
+    "ext_layout": ("表格定义无法展开：{reason}", "the table cannot be laid out: {reason}"),
+    "ext_no_cell": ("没有单元格 {ref}（{hint}）", "no cell {ref} ({hint})"),
+    "ext_no_row": ("没有行 {ref}（{hint}）", "no row {ref} ({hint})"),
+    "ext_widths": (
+        "应有 {width} 个数（表格共 {width} 列），实际 {n} 个",
+        "expected {width} numbers (the table has {width} columns), got {n}",
+    ),
+    "ext_undefined_table": (
+        "表格 {table} 未在 tables 中定义（{hint}）",
+        "table {table} is not defined under tables ({hint})",
+    ),
+    "ext_placed_twice": (
+        "表格 {table} 已放在 sections 第{first}项，每张表只能放一处",
+        "table {table} is already placed by sections item {first}",
+    ),
+    "ext_not_placed": (
+        "表格 {table} 没有放进任何一节（在 sections 中写明放在哪里）",
+        "table {table} is not placed (say where under sections)",
+    ),
+    "ext_table_taken": (
+        "表格键 {key} 与已有的表格重名，请换一个键",
+        "table key {key} is already a table of the report",
+    ),
+    "ext_field_taken": (
+        "表格键 {key} 与事实文件的字段 {key}（{label}）重名，请换一个键",
+        "table key {key} is already a field of the facts file",
+    ),
+    "ext_existing_section": (
+        "{section} 是已有的节（{title}），表格放在该节内，不写 {extra}；要另设一节请换一个 key",
+        "{section} is an existing section; drop {extra} or use a new key for a new section",
+    ),
+    "ext_new_section": (
+        "{section} 不是已有的节（已有：{keys}）；新设一节须写 {missing}",
+        "{section} is not an existing section ({keys}); a new section needs {missing}",
+    ),
+    "ext_no_section": ("没有名为 {section} 的节（{hint}）", "no section named {section} ({hint})"),
+    "ext_no_table": ("没有表格 {table}（{hint}）", "no table {table} ({hint})"),
+    "list_or_spaced": (" 或 ", " or "),
+    "validate_summary": (
+        "已检查 {files} 个文件：错误 {errors} 条，警告 {warnings} 条{ignored}",
+        "checked {files} file(s): {errors} error(s), {warnings} warning(s){ignored}",
+    ),
+    "validate_ignored": ("（另有 {n} 条警告按 ignore 忽略）", " ({n} more silenced by ignore)"),
+    "file_problem": ("{file}：{problem}", "{file}: {problem}"),
+    "usage_previous_one_file": ("--previous 只能用于单个文件", "--previous takes one file"),
+    "usage_update_needs_output": ("--update 需要 -o", "--update needs -o"),
+    "usage_diff_two_files": ("需要两个文件，或一个文件加 --rev", "two files, or one with --rev"),
+    "usage_rev_one_file": ("--rev 只能用于一个文件", "--rev takes one file"),
+    "usage_edition": ("应为 {choices}", "expected {choices}"),
+    "internal_error": ("gxgen: 内部错误（请报告此问题）：{error}",
+                       "gxgen: internal error (please report it): {error}"),
+    # click's own sentences (gxgen.clicktext), in the language of the command line
+    "click_usage": ("用法:", "Usage:"),
+    "click_error": ("错误：{message}", "Error: {message}"),
+    "click_try": ("运行“{command} {option}”查看帮助。", "Try '{command} {option}' for help."),
+    "click_missing_argument": ("缺少参数", "Missing argument"),
+    "click_missing_option": ("缺少选项", "Missing option"),
+    "click_missing_parameter": ("缺少参数", "Missing parameter"),
+    "click_missing_command": ("缺少命令。", "Missing command."),
+    "click_no_option": ("没有选项 {name}。", "No such option {name!r}."),
+    "click_no_command": ("没有命令 {name}。", "No such command {name!r}."),
+    "click_invalid": ("取值无效：{message}", "Invalid value: {message}"),
+    "click_invalid_for": ("{param_hint} 的取值无效：{message}",
+                          "Invalid value for {param_hint}: {message}"),
+    "click_not_exist": ("“{filename}”不存在。", "{name} {filename!r} does not exist."),
+    "click_is_file": ("“{filename}”是文件，不是目录。", "{name} {filename!r} is a file."),
+    "click_is_directory": ("“{filename}”是目录，不是文件。", "{name} {filename!r} is a directory."),
+    "click_not_readable": ("“{filename}”不可读。", "{name} {filename!r} is not readable."),
+    "click_not_writable": ("“{filename}”不可写。", "{name} {filename!r} is not writable."),
+    "click_not_number": ("{value!r} 不是有效的数字。", "{value!r} is not a valid {number_type}."),
+    "click_not_in_range": ("{value} 不在 {range} 范围内。", "{value} is not in the range {range}."),
+    "click_options": ("选项", "Options"),
+    "click_commands": ("命令", "Commands"),
+    "click_help": ("显示此帮助并退出。", "Show this message and exit."),
+    "click_version": ("显示版本并退出。", "Show the version and exit."),
+    "click_aborted": ("已中止。", "Aborted!"),
+    "click_extra_arguments": ("多余的参数（{args}）", "Got unexpected extra arguments ({args})"),
+    "click_needs_value": ("选项 {name} 需要一个值。", "Option {name!r} requires an argument."),
+    "click_not_choice": ("{value!r} 不是 {choices} 之一。", "{value!r} is not one of {choices}."),
+    "click_did_you_mean": ("是否应为 {possibility}？", "(Did you mean one of: {possibilities}?)"),
+    "kind_list": ("列表", "a list"),
+    "kind_text": ("一段文字", "text"),
+    "kind_int": ("整数", "a number"),
+    "kind_decimal": ("数字", "a number"),
+    "kind_bool": ("布尔值", "true/false"),
+    "kind_other": ("其他值", "another value"),
 }
+
+
+def nested(code: str, **params: Any) -> dict[str, Any]:
+    """A message inside another message's parameters (``problem``, ``reason``, ``expected``
+    …). Plain data, so a finding that carries one still serialises to JSON unchanged (the
+    batch manifest keeps findings between runs)."""
+    return {"code": code, "params": params}
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The one "did you mean": the choice ``word`` most likely misspells, if any is close."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "available") -> Any:
+    """是否应为 X？ / did you mean X? — or, with nothing close, the choices under the
+    ``otherwise`` message."""
+    choices = list(choices)
+    match = closest(word, choices)
+    if match is not None:
+        return nested("did_you_mean", match=match)
+    return nested(otherwise, choices=listed(choices))
+
+
+LIST, LIST_OR, LIST_OR_SPACED = "list_items", "list_or", "list_or_spaced"
+"""The ways ``listed`` joins: a、b / a, b; a或b / a or b; a 或 b / a or b."""
+
+
+def listed(items: Iterable[Any], join: str = LIST) -> dict[str, Any]:
+    """Several values in one parameter, joined as the reader's language lists them (a、b or
+    a, b); each may itself be ``nested``."""
+    return nested(join, items=list(items))
+
+
+def resolve(value: Any, lang: str) -> Any:
+    """A parameter as the reader sees it: a ``nested`` message said in ``lang``, anything
+    else as it is."""
+    if isinstance(value, dict) and set(value) == {"code", "params"} and value["code"] in CATALOG:
+        if value["code"] in (LIST, LIST_OR, LIST_OR_SPACED):
+            sep = CATALOG[value["code"]][1 if lang == "en" else 0]
+            return sep.join(str(resolve(v, lang)) for v in value["params"]["items"])
+        return render(value["code"], lang, value["params"])
+    return value
 
 
 def render(code: str, lang: str, params: dict[str, Any]) -> str:
     zh, en = CATALOG[code]
     template = en if lang == "en" else zh
-    return template.format(**params)
+    return template.format(**{k: resolve(v, lang) for k, v in params.items()})

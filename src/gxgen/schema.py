@@ -8,7 +8,6 @@ is turned into a finding here: the Chinese name of the statutory cell, the file 
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -22,8 +21,9 @@ from gxgen import editions
 from gxgen.editions import Edition, Node, TableSpec
 from gxgen.findings import Finding
 from gxgen.loader import Loaded, PathKey
-from gxgen.messages import render
-from gxgen.shown import TYPE_NAMES, show
+from gxgen.messages import closest, nested
+from gxgen.schema_faults import fault, validator
+from gxgen.shown import shown, type_names
 
 VALUE_SCHEMAS: dict[str, dict[str, Any]] = {
     name: vt.schema for name, vt in editions.VALUE_TYPES.items()
@@ -34,6 +34,8 @@ explained)."""
 MAX_COUNT: int = VALUE_SCHEMAS["count"]["maximum"]
 MAX_WAN_YUAN: int = VALUE_SCHEMAS["wan_yuan"]["maximum"]
 MAX_YUAN: int = VALUE_SCHEMAS["yuan"]["maximum"]
+EXPECTED = {name: f"expect_{name}" for name in editions.VALUE_TYPES}
+"""What a cell of each value type should hold, as a message code."""
 NA = editions.NA
 
 
@@ -302,11 +304,8 @@ def _unusable(error: jsonschema.ValidationError) -> PathKey:
     """What an error leaves unusable: a missing key; for an unknown key, the mapping it is in
     (a misspelt row or column would otherwise read as zeros), except at the top level; for
     anything else, the value at fault — all of it when no alternative of an ``anyOf`` fits."""
-    path: PathKey = tuple(error.absolute_path)
-    if error.validator == "required":
-        key = error.message.split("'")[1] if "'" in error.message else ""
-        return (*path, key) if key else path
-    return path
+    found = fault(error)
+    return (*found.path, *found.keys) if found.kind == "required" else found.path
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
@@ -332,7 +331,7 @@ def _validator(edition: Edition) -> jsonschema.Draft202012Validator:
     The entry keeps its edition alive, so the ``id`` cannot be reused by another."""
     entry = _VALIDATORS.get(id(edition))
     if entry is None or entry[0] is not edition:
-        entry = (edition, jsonschema.Draft202012Validator(edition_schema(edition)))
+        entry = (edition, validator(edition_schema(edition)))
         _VALIDATORS[id(edition)] = entry
     return entry[1]
 
@@ -392,22 +391,22 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
                        mark.line if mark else None, mark.col if mark else None,
                        ".".join(str(p) for p in at) or None)
 
-    if error.validator == "additionalProperties":
+    found = fault(error)
+    if found.kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
-        extras = [k for k in error.instance if k not in allowed]
         out = []
-        for key in extras:
-            match = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        for key in found.keys:
+            match = closest(key, allowed)
             if match:
                 out.append(finding("unknown_key", (*path, key), key_mark=True,
-                                   where=where(edition, path), key=key, suggestion=match[0]))
+                                   where=where(edition, path), key=key, suggestion=match))
             else:
                 out.append(finding("unknown_key_list", (*path, key), key_mark=True,
                                    where=where(edition, path), key=key,
                                    allowed=", ".join(allowed)))
         return out
-    if error.validator == "required":
-        key = error.message.split("'")[1] if "'" in error.message else error.message
+    if found.kind == "required":
+        key = found.keys[0]
         label = error.schema.get("properties", {}).get(key, {}).get("title", key)
         return [finding("missing_key", path, where=where(edition, path), key=key, label=label)]
     if error.validator in ("minItems", "maxItems") and isinstance(error.instance, list):
@@ -420,46 +419,43 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
     cell = edition.cells.get(dotted)
     if cell is None and path and isinstance(path[-1], int):
         cell = _list_cell(edition, path)
-    actual, actual_en = show(error.instance), show(error.instance, "en")
+    actual = shown(error.instance)
     if cell is not None:
-        zh, en = editions.VALUE_TYPES[cell.value].expected
+        expected = nested(EXPECTED[cell.value])
         if cell.na:
-            zh, en = zh + "或 na", en + " or na"
+            expected = nested("expect_or_na", expected=expected)
         value = error.instance
         negative = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0
         code = edition.tables[cell.table].code if cell.table in edition.tables else ""
         if _beyond_limit(error):
             return [finding("too_big", path, where=edition.cell_name(cell), actual=actual,
-                            actual_en=actual_en, limit=error.validator_value)]
+                            limit=error.validator_value)]
         rule = f"{code}-NONNEG" if negative and code else "schema"
-        hinted, hint, hint_en = _hinted(value)
+        hinted, hint = _hinted(value)
         return [finding(hinted, path, rule=rule, where=edition.cell_name(cell),
-                        expected=zh, expected_en=en, actual=actual, actual_en=actual_en,
-                        hint=hint, hint_en=hint_en)]
-    expected = _expected(error.schema)
-    code, hint, hint_en = _hinted(error.instance)
-    return [finding(code, path, where=where(edition, path), expected=expected[0],
-                    expected_en=expected[1], actual=actual, actual_en=actual_en, hint=hint,
-                    hint_en=hint_en)]
+                        expected=expected, actual=actual, hint=hint)]
+    code, hint = _hinted(error.instance)
+    return [finding(code, path, where=where(edition, path), expected=_expected(error.schema),
+                    actual=actual, hint=hint)]
 
 
 _FULLWIDTH_DIGITS = re.compile("[０-９]")
 _KEY_FULLWIDTH_COLON = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*：")
 
 
-def _hinted(value: Any) -> tuple[str, str, str]:
+def _hinted(value: Any) -> tuple[str, dict[str, Any] | str]:
     """``bad_value``, or ``bad_value_hint`` with what the author most likely typed: digits
     from the Chinese IME's full-width mode (１２), or ``key：value`` read as one text."""
     if not isinstance(value, str):
-        return "bad_value", "", ""
+        return "bad_value", ""
     if _FULLWIDTH_DIGITS.search(value):
         code, params = "hint_fullwidth_digits", {
             "ascii": unicodedata.normalize("NFKC", value.strip())}
     elif match := _KEY_FULLWIDTH_COLON.match(value):
         code, params = "hint_fullwidth_colon", {"key": match.group(1)}
     else:
-        return "bad_value", "", ""
-    return "bad_value_hint", render(code, "zh", params), render(code, "en", params)
+        return "bad_value", ""
+    return "bad_value_hint", nested(code, **params)
 
 
 def _beyond_limit(error: jsonschema.ValidationError) -> bool:
@@ -484,29 +480,26 @@ def _list_cell(edition: Edition, path: PathKey):
 
 
 
-def _expected(schema: dict[str, Any]) -> tuple[str, str]:
+
+def _expected(schema: dict[str, Any]) -> dict[str, Any]:
     kinds = schema.get("type")
     if "anyOf" in schema and kinds is None:
         kinds = [s.get("type") for s in schema["anyOf"] if s.get("type")]
     if isinstance(kinds, str):
         kinds = [kinds]
-    names = TYPE_NAMES
     if "enum" in schema:
-        choices = "、".join(str(c) for c in schema["enum"])
-        return f"以下之一：{choices}", f"one of {choices}"
+        return nested("expect_one_of", choices="、".join(str(c) for c in schema["enum"]))
     na = schema.get("pattern") == f"^{NA}$"
     if "pattern" in schema and not na:
-        return "YYYY-MM-DD 格式的日期", "a YYYY-MM-DD date"
+        return nested("expect_date")
     if "minimum" in schema and kinds and "integer" in kinds:
         low, high = schema["minimum"], schema.get("maximum")
         if high is not None:
-            return f"{low}至{high}之间的整数", f"an integer from {low} to {high}"
-        return f"不小于 {low} 的整数", f"an integer ≥ {low}"
+            return nested("expect_int_range", low=str(low), high=str(high))
+        return nested("expect_int_min", low=str(low))
     if schema.get("minLength"):
-        return "非空文字", "non-empty text"
+        return nested("expect_nonempty_text")
     kinds = [k for k in (kinds or []) if k != "null" and not (na and k == "string")]
-    zh = "或".join(names.get(k, (k, k))[0] for k in kinds) or "有效值"
-    en = " or ".join(names.get(k, (k, k))[1] for k in kinds) or "a valid value"
-    if na:
-        return zh + "，或 na", en + ", or na"
-    return zh, en
+    expected = type_names(kinds) if kinds else nested("expect_valid")
+    return nested("expect_or_na_comma", expected=expected) if na else expected
+

@@ -1,4 +1,4 @@
-"""How values and JSON types are named in messages (Chinese, English).
+"""How values and JSON types are named in messages, as catalogue parts said at format time.
 
 Shared by the facts schema and the extension definitions' checks: kept apart from both so that
 neither imports the other to say what a value is.
@@ -6,29 +6,40 @@ neither imports the other to say what a value is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-TYPE_NAMES: dict[str, tuple[str, str]] = {
-    "string": ("文字", "text"), "object": ("“键: 值”映射", "a mapping"),
-    "array": ("列表", "a list"), "integer": ("整数", "an integer"),
-    "number": ("数字", "a number"), "boolean": ("true 或 false", "true or false"),
-    "null": ("空", "empty"),
+from gxgen.messages import LIST_OR, listed, nested, resolve
+
+TYPE_NAMES: dict[str, str] = {
+    "string": "type_string", "object": "type_object", "array": "type_array",
+    "integer": "type_integer", "number": "type_number", "boolean": "type_boolean",
+    "null": "type_null",
 }
-"""JSON Schema types as messages name them (Chinese, English)."""
+"""JSON Schema types as messages name them (message codes)."""
 
 
-def show(value: Any, lang: str = "zh") -> str:
+def type_names(kinds: Iterable[str]) -> dict[str, Any]:
+    """JSON Schema types as alternatives: 文字或列表 / text or a list."""
+    return listed((nested(TYPE_NAMES[k]) if k in TYPE_NAMES else k for k in kinds), LIST_OR)
+
+
+def shown(value: Any) -> dict[str, Any] | str:
     """A value as the author wrote it, for messages (text in “”, nothing as 空 / empty)."""
-    en = lang == "en"
     if value is None:
-        return "empty" if en else "空"
+        return nested("value_empty")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         text = value if len(value) <= 30 else value[:30] + "…"
         return f"“{text}”"
     if isinstance(value, dict):
-        return "a mapping" if en else "映射"
+        return nested("value_mapping")
     if isinstance(value, list):
-        return "a list" if en else "列表"
+        return nested("kind_list")
     return str(value)
+
+
+def show(value: Any, lang: str = "zh") -> str:
+    """``shown`` said in ``lang``."""
+    return str(resolve(shown(value), lang))
