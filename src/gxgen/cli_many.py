@@ -261,7 +261,7 @@ def diff(files: tuple[str, ...], rev: str | None, lang: str | None) -> None:
     read as facts.
     """
     from gxgen import diff as diffing
-    from gxgen.cli import message
+    from gxgen.options import message
 
     lang = lang_of(lang)
     if rev is None and len(files) != 2:

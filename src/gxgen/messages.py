@@ -270,7 +270,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     ),
     "docx_unknown_variable": (
         "未知变量 {{{{ {name} }}}}（可用：{known}）",
-        "unknown variable {{{{ {name} }}}} (known: {known_en})",
+        "unknown variable {{{{ {name} }}}} (known: {known})",
     ),
     "docx_not_zip": (
         "不是有效的 DOCX 文件（无法作为 zip 打开）",

@@ -26,6 +26,7 @@ from lxml import etree
 
 from gxgen import files
 from gxgen.document import Document
+from gxgen.messages import listed
 from gxgen.writers.docx.body import DEFAULT_TEXT_WIDTH, STYLE_IDS, core_xml
 from gxgen.writers.docx.errors import DocxTemplateError
 from gxgen.writers.docx.slots import (
@@ -231,8 +232,7 @@ class _PlaceholderEnvironment(jinja2.Environment):
                     raise DocxTemplateError("docx_expression")
                 if expr.name not in VARIABLES:
                     raise DocxTemplateError("docx_unknown_variable", name=expr.name,
-                                            known="、".join(VARIABLES),
-                                            known_en=", ".join(VARIABLES))
+                                            known=listed(VARIABLES))
         return tree
 
 
