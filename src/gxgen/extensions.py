@@ -349,10 +349,24 @@ def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | N
         return None
     try:
         spec = table_from_data(key, data)
-        cells = spec.cell_index
+        _ = spec.cell_index  # laying out the cells is what may fail
     except (ValueError, KeyError, TypeError) as exc:
         problems.add(base, f"表格定义无法展开：{exc}", f"the table cannot be laid out: {exc}")
         return None
+    _cell_refs(problems, base, data, spec)
+    _row_refs(problems, base, data, spec)
+    width = spec.shape.grid_columns()
+    if spec.widths and len(spec.widths) != width:
+        problems.add((*base, "widths"), f"应有 {width} 个数（表格共 {width} 列），实际 "
+                     f"{len(spec.widths)} 个", f"expected {width} numbers (the table has {width} "
+                     f"columns), got {len(spec.widths)}")
+    return spec if len(problems.findings) == before else None
+
+
+def _cell_refs(problems: _Problems, base: PathKey, data: dict[str, Any],
+               spec: TableSpec) -> None:
+    """Every cell a check or the stock rule names exists."""
+    key, cells = spec.key, spec.cell_index
     refs = sorted(p.split(".", 1)[1] for p in cells)
     for i, chk in enumerate(data.get("checks") or ()):
         named = [(("left",), chk["left"])] + [(("right", j), r) for j, r in enumerate(chk["right"])]
@@ -361,6 +375,18 @@ def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | N
                 zh, en = _suggest(ref, refs)
                 problems.add((*base, "checks", i, *where), f"没有单元格 {ref}（{zh}）",
                              f"no cell {ref} ({en})")
+    if spec.stock:
+        for j, row in enumerate(spec.stock.rows):
+            for part in ("stock", "added", "removed"):
+                ref = f"{row}.{getattr(spec.stock, part)}"
+                if f"{key}.{ref}" not in cells:
+                    zh, en = _suggest(ref, refs)
+                    problems.add((*base, "stock", "rows", j), f"没有单元格 {ref}（{zh}）",
+                                 f"no cell {ref} ({en})")
+
+
+def _row_refs(problems: _Problems, base: PathKey, data: dict[str, Any], spec: TableSpec) -> None:
+    """Every row the balance or carry rule names exists."""
     row_paths = sorted({".".join(c.row) for c in spec.cells})
     named_rows: list[tuple[PathKey, str]] = []
     if spec.balance:
@@ -372,20 +398,6 @@ def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | N
         if ref not in row_paths:
             zh, en = _suggest(ref, row_paths)
             problems.add(path, f"没有行 {ref}（{zh}）", f"no row {ref} ({en})")
-    if spec.stock:
-        for j, row in enumerate(spec.stock.rows):
-            for part in ("stock", "added", "removed"):
-                ref = f"{row}.{getattr(spec.stock, part)}"
-                if f"{key}.{ref}" not in cells:
-                    zh, en = _suggest(ref, refs)
-                    problems.add((*base, "stock", "rows", j), f"没有单元格 {ref}（{zh}）",
-                                 f"no cell {ref} ({en})")
-    width = spec.shape.grid_columns()
-    if spec.widths and len(spec.widths) != width:
-        problems.add((*base, "widths"), f"应有 {width} 个数（表格共 {width} 列），实际 "
-                     f"{len(spec.widths)} 个", f"expected {width} numbers (the table has {width} "
-                     f"columns), got {len(spec.widths)}")
-    return spec if len(problems.findings) == before else None
 
 
 def _placements(problems: _Problems, data: dict[str, Any]) -> tuple[Placement, ...]:

@@ -1,10 +1,9 @@
 """Facts + edition → the document model (``gxgen.document``), in the target script.
 
-This is where the statutory grids are laid out, generically per table kind: a matrix's
-header comes from its column tree (a leaf spans down to the last header row, a group spans
-its leaves), its stub from its row tree (a group spans its leaves' rows, a leaf spans right
-to the values). Labels come from the edition and go through ``Converter.label`` (reviewed
-traditional forms); the author's text goes through ``Converter.narrative`` (OpenCC).
+Sections, headings, narrative and signature are put in order here; each statutory grid is
+laid out by its table kind (``gxgen.kinds``: a matrix's header from its column tree, its
+stub from its row tree). Labels come from the edition and go through ``Converter.label``
+(reviewed traditional forms); the author's text goes through ``Converter.narrative`` (OpenCC).
 """
 
 from __future__ import annotations

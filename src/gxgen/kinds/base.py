@@ -250,6 +250,11 @@ class TableKind(ABC):
     def scaffold(self, table: Spec, figures: Figures, line: Line) -> list[str]:
         """The lines of the table's facts mapping under its key (labels as comments)."""
 
+    def row_groups(self) -> dict[tuple[str, ...], str]:
+        """The name of each keyed row group by its keys (``("withheld",)`` → （三）不予公开):
+        ``diff`` spells them out where leaf rows repeat across groups."""
+        return {}
+
     def group_label(self, keys: tuple[str, ...]) -> str:
         """The label of the keyed row or column group at ``keys``, for messages about a
         whole group; "" where the kind has no groups."""

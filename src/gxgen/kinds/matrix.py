@@ -289,6 +289,9 @@ class Matrix(TableKind):
                 *_rows(self.rows, [leaf.key for leaf in shown], table.key, figures, width, 2,
                        line)]
 
+    def row_groups(self) -> dict[tuple[str, ...], str]:
+        return _groups(self.rows, ())
+
     def group_label(self, keys: tuple[str, ...]) -> str:
         return _node_label((*self.rows, *self.columns), keys)
 
@@ -318,6 +321,16 @@ class Matrix(TableKind):
     def check(cls, problems: Problems, base: PathKey, data: dict[str, Any]) -> None:
         _check_nodes(problems, data["columns"], (*base, "columns"), None, {})
         _check_nodes(problems, data.get("rows") or [], (*base, "rows"), None, {})
+
+
+def _groups(nodes: tuple[Node, ...], keys: tuple[str, ...]) -> dict[tuple[str, ...], str]:
+    out: dict[tuple[str, ...], str] = {}
+    for node in nodes:
+        here = (*keys, node.key) if node.key else keys
+        if node.children and node.key:
+            out[here] = node.name
+        out.update(_groups(node.children, here))
+    return out
 
 
 def _node_label(nodes: tuple[Node, ...], keys: tuple[str, ...]) -> str:
@@ -396,7 +409,7 @@ def _read_cols(put: Put, nodes: tuple[Node, ...], raw: Any, rpath: PathKey,
                                f"{prefix}.{node.key}")
             else:
                 _read_cols(put, node.children, raw, rpath, prefix)
-        elif isinstance(raw, dict) and node.key in raw:
+        elif node.key is not None and isinstance(raw, dict) and node.key in raw:
             put(f"{prefix}.{node.key}", raw[node.key], (*rpath, node.key))
 
 
