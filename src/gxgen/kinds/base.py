@@ -250,6 +250,11 @@ class TableKind(ABC):
     def scaffold(self, table: Spec, figures: Figures, line: Line) -> list[str]:
         """The lines of the table's facts mapping under its key (labels as comments)."""
 
+    def row_name(self, key: str) -> str | None:
+        """The short name of the row (or row group) keyed ``key`` at any depth, for the
+        figure checks' messages; ``None`` where the kind has no such row tree."""
+        return None
+
     def row_groups(self) -> dict[tuple[str, ...], str]:
         """The name of each keyed row group by its keys (``("withheld",)`` → （三）不予公开):
         ``diff`` spells them out where leaf rows repeat across groups."""

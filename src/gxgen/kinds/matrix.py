@@ -289,6 +289,10 @@ class Matrix(TableKind):
                 *_rows(self.rows, [leaf.key for leaf in shown], table.key, figures, width, 2,
                        line)]
 
+    def row_name(self, key: str) -> str | None:
+        node = _find(self.rows, key)
+        return node.name if node else None
+
     def row_groups(self) -> dict[tuple[str, ...], str]:
         return _groups(self.rows, ())
 
@@ -321,6 +325,16 @@ class Matrix(TableKind):
     def check(cls, problems: Problems, base: PathKey, data: dict[str, Any]) -> None:
         _check_nodes(problems, data["columns"], (*base, "columns"), None, {})
         _check_nodes(problems, data.get("rows") or [], (*base, "rows"), None, {})
+
+
+def _find(nodes: tuple[Node, ...], key: str) -> Node | None:
+    for node in nodes:
+        if node.key == key:
+            return node
+        found = _find(node.children, key)
+        if found:
+            return found
+    return None
 
 
 def _groups(nodes: tuple[Node, ...], keys: tuple[str, ...]) -> dict[tuple[str, ...], str]:
