@@ -103,16 +103,16 @@ def test_edition_years(ed: editions.Edition) -> None:
 
 def test_proactive_table_is_the_trial_format(ed: editions.Edition) -> None:
     table = ed.tables["proactive"]
-    captions = [b.caption for b in table.blocks]
+    captions = [b.caption for b in table.shape.blocks]
     assert captions == [f"第二十条第（{n}）项" for n in ("一", "五", "六", "八", "九")]
-    assert [r.label for r in table.blocks[0].rows] == ["规章", "规范性文件"]
-    assert [f.label for f in table.blocks[0].fields] == ["本年新制作数量", "本年新公开数量",
+    assert [r.label for r in table.shape.blocks[0].rows] == ["规章", "规范性文件"]
+    assert [f.label for f in table.shape.blocks[0].fields] == ["本年新制作数量", "本年新公开数量",
                                                          "对外公开总数量"]
-    assert [r.label for r in table.blocks[1].rows] == ["行政许可", "其他对外管理服务事项"]
-    for block in table.blocks[1:3]:
+    assert [r.label for r in table.shape.blocks[1].rows] == ["行政许可", "其他对外管理服务事项"]
+    for block in table.shape.blocks[1:3]:
         assert [f.label for f in block.fields] == ["上一年项目数量", "本年增/减", "处理决定数量"]
-    assert [f.label for f in table.blocks[3].fields] == ["上一年项目数量", "本年增/减"]
-    assert [(f.label, f.unit) for f in table.blocks[4].fields] == [("采购项目数量", None),
+    assert [f.label for f in table.shape.blocks[3].fields] == ["上一年项目数量", "本年增/减"]
+    assert [(f.label, f.unit) for f in table.shape.blocks[4].fields] == [("采购项目数量", None),
                                                                     ("采购总金额", "元")]
     signed = {c.path for c in table.cells if c.value == "signed"}
     assert signed == {f"proactive.{r}.change" for r in

@@ -159,9 +159,10 @@ def test_the_topics_section_is_marked_in_the_edition() -> None:
 
 def test_not_applicable_is_printed_as_the_data_says(monkeypatch) -> None:
     from gxgen import model
+    from gxgen.kinds import base
 
     assert model.format_value(editions.NA) == "/"
-    monkeypatch.setattr(model, "NA_PRINTED", "—")
+    monkeypatch.setattr(base, "NA_PRINTED", "—")
     assert model.format_value(editions.NA) == "—"
 
 

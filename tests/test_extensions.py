@@ -83,7 +83,7 @@ def test_zhejiang_placement(edition_id: str) -> None:
 def test_zhejiang_rows_and_units() -> None:
     ed, _ = extensions.extend(editions.load("2019"), [extensions.Ref("zhejiang", Path("."))])
     org = ed.tables["organization"]
-    assert [(r.label, r.unit) for r in org.indicator_rows][:7] == [
+    assert [(r.label, r.unit) for r in org.shape.rows][:7] == [
         ("（一）机构建设、保障经费情况", "——"),
         ("1.政府信息公开工作专门机构数", "个"),
         ("2.设置政府信息公开查阅点数", "个"),
@@ -96,8 +96,8 @@ def test_zhejiang_rows_and_units() -> None:
     assert org.cell("organization.funds").value == "wan_yuan"
     assert org.cell("organization.staff").value == "count"
     channels = ed.tables["channels"]
-    assert channels.indicator_columns == ("统　计　指　标", "单位", "统计数")
-    units = {r.unit for r in channels.indicator_rows}
+    assert channels.shape.columns == ("统　计　指　标", "单位", "统计数")
+    units = {r.unit for r in channels.shape.rows}
     assert units == {"条", "次", "篇", "——"}
     assert len(channels.cells) == 14 and len(org.cells) == 9
 
@@ -273,7 +273,7 @@ def test_file_changed_on_disk_is_read_again(tmp_path: Path) -> None:
     write(ext, OWN.replace("1.受理来电数", "1.受理来电总数"))
     second = check(tmp_path, own_facts())
     assert second.ok
-    assert second.facts.edition.tables["hotline"].indicator_rows[0].label == "1.受理来电总数"
+    assert second.facts.edition.tables["hotline"].shape.rows[0].label == "1.受理来电总数"
 
 
 # --- mistakes in a definition: one clear error at its line ------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from gxgen.editions import Edition, Node
+from gxgen.editions import Edition
 from gxgen.facts import Facts, Value
 from gxgen.findings import printable
 from gxgen.messages import render
@@ -74,16 +74,7 @@ def cell_names(edition: Edition) -> dict[str, str]:
     """Each cell's name as ``Edition.cell_name`` gives it, with the row groups spelled out
     (``（三）不予公开·2.其他法律行政法规禁止公开·自然人``): leaf rows alone repeat across groups
     (``3.其他`` under both （六）其他处理 and its parent)."""
-    def groups(nodes: tuple[Node, ...], keys: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
-        out: dict[tuple[str, ...], str] = {}
-        for node in nodes:
-            here = (*keys, node.key) if node.key else keys
-            if node.children and node.key:
-                out[here] = node.name
-            out.update(groups(node.children, here))
-        return out
-
-    by_table = {key: groups(table.rows) for key, table in edition.tables.items()}
+    by_table = {key: table.shape.row_groups() for key, table in edition.tables.items()}
     names = {}
     for path, cell in edition.cells.items():
         table = edition.tables.get(cell.table)

@@ -25,8 +25,8 @@ from typing import Any
 
 import jsonschema
 
-from gxgen import files, loader
-from gxgen.editions import Edition, Node, Section, TableSpec, table_from_data
+from gxgen import files, kinds, loader
+from gxgen.editions import Edition, Section, TableSpec, table_from_data
 from gxgen.findings import Finding
 from gxgen.loader import Marks, PathKey
 from gxgen.messages import did_you_mean, listed, nested
@@ -196,6 +196,9 @@ class _Problems:
             RULE, "error", "ext_definition", {"where": name, "problem": nested(code, **params)},
             self.file, mark.line if mark else None, mark.col if mark else None, _where(path)))
 
+    def dup(self, seen: dict[str, PathKey], key: str, path: PathKey, what: str) -> None:
+        _dup(self, seen, key, path, what)
+
     def _locate_false(self, path: PathKey, instance: Any) -> PathKey:
         """jsonschema reports a ``false`` property schema at the enclosing object; the key
         is the one holding that very value."""
@@ -279,57 +282,14 @@ def _dup(problems: _Problems, seen: dict[str, PathKey], key: str, path: PathKey,
         seen[key] = path
 
 
-def _matrix_nodes(problems: _Problems, nodes: list[Any], path: PathKey, rule: str | None,
-                  seen: dict[str, PathKey]) -> None:
-    """Keys unique where they share a facts path (unkeyed groups are transparent), every leaf
-    keyed, and every ``total: true`` under a ``total_rule``."""
-    for i, node in enumerate(nodes):
-        here = (*path, i)
-        key = node.get("key")
-        if key is not None:
-            _dup(problems, seen, key, (*here, "key"), "")
-        children = node.get("children") or []
-        inherited = node.get("total_rule") or rule
-        if children:
-            _matrix_nodes(problems, children, (*here, "children"), inherited,
-                          {} if key is not None else seen)
-        elif key is None:
-            problems.add(here, "ext_node_key")
-        elif node.get("total") is True and not inherited:
-            problems.add((*here, "total"), "ext_total_rule")
-
-
-def _grid_columns(spec: TableSpec) -> int:
-    if spec.kind == "indicators":
-        return len(spec.indicator_columns)
-    if spec.kind == "blocks":
-        return 1 + max(len(b.fields) for b in spec.blocks)
-
-    def depth(nodes: tuple[Node, ...]) -> int:
-        return max((1 + depth(n.children) for n in nodes), default=0)
-
-    return depth(spec.rows) + sum(1 for n in spec.columns for _ in n.leaves())
-
-
-def _items(data: Any, key: str) -> list[Any]:
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, list) else []
-
-
-def _leaf_count(nodes: list[Any]) -> int:
-    return sum(_leaf_count(_items(n, "children")) or 1 for n in nodes)
 
 
 def _cell_count(data: Any) -> int:
     """The figures a table declares, counted from its definition without laying it out (or
-    checking it: whatever its shape, this only counts)."""
-    kind = data.get("kind") if isinstance(data, dict) else None
-    if kind == "blocks":
-        return sum(len(_items(b, "rows")) * len(_items(b, "fields"))
-                   for b in _items(data, "blocks"))
-    if kind == "indicators":
-        return len(_items(data, "rows"))
-    return max(1, _leaf_count(_items(data, "rows"))) * _leaf_count(_items(data, "columns"))
+    checking it: whatever its shape, this only counts; an unknown kind, which the schema
+    refuses, counts none)."""
+    kind = kinds.find(data.get("kind")) if isinstance(data, dict) else None
+    return kind.count_cells(data) if kind else 0
 
 
 def _sized(problems: _Problems, data: Any) -> bool:
@@ -350,31 +310,9 @@ def _sized(problems: _Problems, data: Any) -> bool:
     return not problems.findings
 
 
-def _top_keys(data: dict[str, Any]) -> list[tuple[PathKey, str]]:
-    """``(place in the definition, key)`` of each key a table's facts mapping holds directly:
-    its rows (through unkeyed groups), or its columns when it has no rows."""
-    def keys(nodes: list[Any], path: PathKey) -> list[tuple[PathKey, str]]:
-        out = []
-        for i, node in enumerate(nodes):
-            if node.get("key") is not None:
-                out.append(((*path, i, "key"), node["key"]))
-            elif node.get("children"):
-                out += keys(node["children"], (*path, i, "children"))
-        return out
-
-    if data["kind"] == "blocks":
-        return [(("blocks", i, "rows", j, "key"), r["key"])
-                for i, b in enumerate(data["blocks"]) for j, r in enumerate(b["rows"])]
-    if data["kind"] == "indicators":
-        return [(("rows", j, "key"), r["key"]) for j, r in enumerate(data["rows"])]
-    if data.get("rows"):
-        return keys(data["rows"], ("rows",))
-    return keys(data["columns"], ("columns",))
-
-
 def _fits(problems: _Problems, base: PathKey, data: dict[str, Any]) -> bool:
     """No row (or column of a table without rows) taking a reserved key."""
-    for path, name in _top_keys(data):
+    for path, name in kinds.get(data["kind"]).top_keys(data):
         if name in RESERVED_KEYS:
             problems.add((*base, *path), "ext_reserved", key=name)
             return False
@@ -384,32 +322,29 @@ def _fits(problems: _Problems, base: PathKey, data: dict[str, Any]) -> bool:
 def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | None:
     base: PathKey = ("tables", key)
     before = len(problems.findings)
-    kind = data["kind"]
-    if kind == "blocks":
-        rows: dict[str, PathKey] = {}
-        for i, block in enumerate(data["blocks"]):
-            fields: dict[str, PathKey] = {}
-            for j, fld in enumerate(block["fields"]):
-                _dup(problems, fields, fld["key"], (*base, "blocks", i, "fields", j, "key"), "列")
-            for j, row in enumerate(block["rows"]):
-                _dup(problems, rows, row["key"], (*base, "blocks", i, "rows", j, "key"), "行")
-    elif kind == "indicators":
-        rows = {}
-        for j, row in enumerate(data["rows"]):
-            _dup(problems, rows, row["key"], (*base, "rows", j, "key"), "行")
-    else:
-        _matrix_nodes(problems, data["columns"], (*base, "columns"), None, {})
-        _matrix_nodes(problems, data.get("rows") or [], (*base, "rows"), None, {})
+    kinds.get(data["kind"]).check(problems, base, data)
     if len(problems.findings) > before:
         return None
     if not _fits(problems, base, data):
         return None
     try:
         spec = table_from_data(key, data)
-        cells = spec.cell_index
+        _ = spec.cell_index  # laying out the cells is what may fail
     except (ValueError, KeyError, TypeError) as exc:
         problems.add(base, "ext_layout", reason=str(exc))
         return None
+    _cell_refs(problems, base, data, spec)
+    _row_refs(problems, base, data, spec)
+    width = spec.shape.grid_columns()
+    if spec.widths and len(spec.widths) != width:
+        problems.add((*base, "widths"), "ext_widths", width=width, n=len(spec.widths))
+    return spec if len(problems.findings) == before else None
+
+
+def _cell_refs(problems: _Problems, base: PathKey, data: dict[str, Any],
+               spec: TableSpec) -> None:
+    """Every cell a check or the stock rule names exists."""
+    key, cells = spec.key, spec.cell_index
     refs = sorted(p.split(".", 1)[1] for p in cells)
     for i, chk in enumerate(data.get("checks") or ()):
         named = [(("left",), chk["left"])] + [(("right", j), r) for j, r in enumerate(chk["right"])]
@@ -417,6 +352,17 @@ def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | N
             if f"{key}.{ref}" not in cells:
                 problems.add((*base, "checks", i, *where), "ext_no_cell", ref=ref,
                              hint=did_you_mean(ref, refs))
+    if spec.stock:
+        for j, row in enumerate(spec.stock.rows):
+            for part in ("stock", "added", "removed"):
+                ref = f"{row}.{getattr(spec.stock, part)}"
+                if f"{key}.{ref}" not in cells:
+                    problems.add((*base, "stock", "rows", j), "ext_no_cell", ref=ref,
+                                 hint=did_you_mean(ref, refs))
+
+
+def _row_refs(problems: _Problems, base: PathKey, data: dict[str, Any], spec: TableSpec) -> None:
+    """Every row the balance or carry rule names exists."""
     row_paths = sorted({".".join(c.row) for c in spec.cells})
     named_rows: list[tuple[PathKey, str]] = []
     if spec.balance:
@@ -427,17 +373,6 @@ def _table(problems: _Problems, key: str, data: dict[str, Any]) -> TableSpec | N
     for path, ref in named_rows:
         if ref not in row_paths:
             problems.add(path, "ext_no_row", ref=ref, hint=did_you_mean(ref, row_paths))
-    if spec.stock:
-        for j, row in enumerate(spec.stock.rows):
-            for part in ("stock", "added", "removed"):
-                ref = f"{row}.{getattr(spec.stock, part)}"
-                if f"{key}.{ref}" not in cells:
-                    problems.add((*base, "stock", "rows", j), "ext_no_cell", ref=ref,
-                                 hint=did_you_mean(ref, refs))
-    width = _grid_columns(spec)
-    if spec.widths and len(spec.widths) != width:
-        problems.add((*base, "widths"), "ext_widths", width=width, n=len(spec.widths))
-    return spec if len(problems.findings) == before else None
 
 
 def _placements(problems: _Problems, data: dict[str, Any]) -> tuple[Placement, ...]:

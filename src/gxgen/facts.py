@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from gxgen.editions import NA, VALUE_TYPES, CellSpec, Edition, Node, TableSpec
+from gxgen.editions import NA, VALUE_TYPES, CellSpec, Edition, TableSpec
 from gxgen.findings import Finding
 from gxgen.loader import Loaded, Mark, PathKey
 
@@ -276,73 +276,10 @@ def _typed(facts: Facts, path: str, value: Any, raw: PathKey) -> None:
 
 
 def _read_table(facts: Facts, table: TableSpec, raw: dict[str, Any]) -> None:
-    base: PathKey = (table.key,)
-    if table.kind == "blocks":
-        for block in table.blocks:
-            for row in block.rows:
-                if row.key not in raw:
-                    continue
-                value = raw[row.key]
-                rpath = (*base, row.key)
-                if len(block.fields) == 1:
-                    _typed(facts, f"{table.key}.{row.key}", value, rpath)
-                    continue
-                for i, fld in enumerate(block.fields):
-                    path = f"{table.key}.{row.key}.{fld.key}"
-                    if value == "na":
-                        _typed(facts, path, "na", rpath)
-                    elif isinstance(value, list):
-                        _typed(facts, path, value[i], (*rpath, i))
-                    elif fld.key in value:
-                        _typed(facts, path, value[fld.key], (*rpath, fld.key))
-    elif table.kind == "matrix":
-        rows = table.rows or (Node(label=""),)
-        _read_rows(facts, table, rows, raw, base, table.key)
-    elif table.kind == "indicators":
-        for row in table.indicator_rows:
-            if not row.heading and row.key in raw:
-                _typed(facts, f"{table.key}.{row.key}", raw[row.key], (*base, row.key))
+    def put(path: str, value: Any, where: PathKey) -> None:
+        _typed(facts, path, value, where)
 
-
-def _read_rows(facts: Facts, table: TableSpec, nodes: tuple[Node, ...], raw: Any,
-               rpath: PathKey, prefix: str) -> None:
-    for node in nodes:
-        if node.children:
-            if node.key:
-                if isinstance(raw, dict) and node.key in raw:
-                    _read_rows(facts, table, node.children, raw[node.key] or {},
-                               (*rpath, node.key), f"{prefix}.{node.key}")
-            else:
-                _read_rows(facts, table, node.children, raw, rpath, prefix)
-            continue
-        if node.key:
-            if not isinstance(raw, dict) or node.key not in raw:
-                continue
-            _read_cols(facts, table.columns, raw[node.key], (*rpath, node.key),
-                       f"{prefix}.{node.key}")
-        else:
-            _read_cols(facts, table.columns, raw, rpath, prefix)
-
-
-def _read_cols(facts: Facts, nodes: tuple[Node, ...], raw: Any, rpath: PathKey,
-               prefix: str) -> None:
-    if isinstance(raw, list):
-        leaves = [leaf for _, leaf in (pair for n in nodes for pair in n.leaves())]
-        plain = [leaf for leaf in leaves if not leaf.total]
-        order = plain if len(raw) == len(plain) else leaves
-        for i, leaf in enumerate(order):
-            _typed(facts, f"{prefix}.{leaf.key}", raw[i], (*rpath, i))
-        return
-    for node in nodes:
-        if node.children:
-            if node.key:
-                if isinstance(raw, dict) and node.key in raw:
-                    _read_cols(facts, node.children, raw[node.key], (*rpath, node.key),
-                               f"{prefix}.{node.key}")
-            else:
-                _read_cols(facts, node.children, raw, rpath, prefix)
-        elif isinstance(raw, dict) and node.key in raw:
-            _typed(facts, f"{prefix}.{node.key}", raw[node.key], (*rpath, node.key))
+    table.shape.read_facts(table, raw, put)
 
 
 def _derive(facts: Facts) -> None:

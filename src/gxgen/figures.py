@@ -544,18 +544,7 @@ def _name(edition: Edition, pattern: str) -> str:
             return cell.row_label
         return "·".join(x for x in (cell.row_label, cell.col_label) if x)
     table, key = pattern.split(".")[:2]
-    node = _node(edition.tables[table].rows, key.strip("*?[]"))
-    return (node.short or node.label) if node else pattern
-
-
-def _node(nodes: Any, key: str) -> Any:
-    for node in nodes:
-        if node.key == key:
-            return node
-        found = _node(node.children, key)
-        if found:
-            return found
-    return None
+    return edition.tables[table].shape.row_name(key.strip("*?[]")) or pattern
 
 
 def _json(n: Decimal) -> int | float:

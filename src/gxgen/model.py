@@ -1,20 +1,19 @@
 """Facts + edition → the document model (``gxgen.document``), in the target script.
 
-This is where the statutory grids are laid out, generically per table kind: a matrix's
-header comes from its column tree (a leaf spans down to the last header row, a group spans
-its leaves), its stub from its row tree (a group spans its leaves' rows, a leaf spans right
-to the values). Labels come from the edition and go through ``Converter.label`` (reviewed
-traditional forms); the author's text goes through ``Converter.narrative`` (OpenCC).
+Sections, headings, narrative and signature are put in order here; each statutory grid is
+laid out by its table kind (``gxgen.kinds``: a matrix's header from its column tree, its
+stub from its row tree). Labels come from the edition and go through ``Converter.label``
+(reviewed traditional forms); the author's text goes through ``Converter.narrative`` (OpenCC).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Protocol
 
-from gxgen.document import Block, Cell, Document, Heading, Paragraph, Signature, Table
-from gxgen.editions import NA, NA_PRINTED, Node, TableSpec
-from gxgen.facts import Facts, Value
+from gxgen.document import Block, Document, Heading, Paragraph, Signature, Table
+from gxgen.editions import TableSpec
+from gxgen.facts import Facts
+from gxgen.kinds.base import format_value
 from gxgen.numbering import item_number
 
 
@@ -36,16 +35,6 @@ class Simplified:
 
     def narrative(self, text: str) -> str:
         return text
-
-
-def format_value(value: Value) -> str:
-    """How a figure is printed: integers as is, amounts without exponent, ``na`` as "/",
-    and zero without a sign (``-0.0`` is "0.0")."""
-    if value == NA:
-        return NA_PRINTED
-    if isinstance(value, Decimal):
-        return format(value.copy_abs() if value.is_zero() else value, "f")
-    return str(value)
 
 
 def build_document(facts: Facts, conv: Converter | None = None, draft: bool = False) -> Document:
@@ -142,124 +131,5 @@ def _record(facts: Facts, record: str, narrative: str | None, conv: Converter) -
 
 
 def layout(table: TableSpec, facts: Facts, conv: Converter) -> Table:
-    if table.kind == "blocks":
-        return _blocks(table, facts, conv)
-    if table.kind == "matrix":
-        return _matrix(table, facts, conv)
-    if table.kind == "indicators":
-        return _indicators(table, facts, conv)
-    raise ValueError(f"unknown table kind {table.kind!r}")
-
-
-def _value(facts: Facts, path: str, colspan: int = 1, unit: str | None = None) -> Cell:
-    """A figure's cell; ``unit`` follows the figure (not "/") where the header has none."""
-    value = facts.value(path)
-    text = format_value(value)
-    if unit and value != NA:
-        text += unit
-    return Cell(text, "value", colspan=colspan, path=path)
-
-
-def _spans(width: int, n: int) -> list[int]:
-    """Share ``width`` grid columns among ``n`` fields; the last takes the remainder."""
-    each = width // n
-    return [each] * (n - 1) + [width - each * (n - 1)]
-
-
-def _blocks(table: TableSpec, facts: Facts, conv: Converter) -> Table:
-    width = max(len(b.fields) for b in table.blocks)
-    cols = 1 + width
-    rows: list[tuple[Cell, ...]] = []
-    for block in table.blocks:
-        rows.append((Cell(conv.label(block.caption), "caption", colspan=cols),))
-        spans = _spans(width, len(block.fields))
-        rows.append((Cell(conv.label(table.stub or ""), "header"),
-                     *(Cell(conv.label(f.label), "header", colspan=s)
-                       for f, s in zip(block.fields, spans, strict=True))))
-        for row in block.rows:
-            single = len(block.fields) == 1
-            rows.append((Cell(conv.label(row.label), "stub"),
-                         *(_value(facts, f"{table.key}.{row.key}" if single
-                                  else f"{table.key}.{row.key}.{f.key}", s,
-                                  conv.label(f.unit) if f.unit else None)
-                           for f, s in zip(block.fields, spans, strict=True))))
-    return Table(table.key, cols, tuple(rows), 0, _widths(table, cols), _title(table, conv))
-
-
-def _depth(nodes: tuple[Node, ...]) -> int:
-    return max((1 + _depth(n.children) for n in nodes), default=0)
-
-
-def _count(node: Node) -> int:
-    return sum(1 for _ in node.leaves())
-
-
-def _matrix(table: TableSpec, facts: Facts, conv: Converter) -> Table:
-    col_depth = _depth(table.columns)
-    stub = _depth(table.rows)
-    header: list[list[Cell]] = [[] for _ in range(col_depth)]
-    if stub:
-        header[0].append(Cell(conv.label(table.corner or ""), "corner", rowspan=col_depth,
-                              colspan=stub))
-
-    def heads(nodes: tuple[Node, ...], depth: int) -> None:
-        for node in nodes:
-            if node.children:
-                header[depth].append(Cell(conv.label(node.label), "header",
-                                          colspan=_count(node)))
-                heads(node.children, depth + 1)
-            else:
-                header[depth].append(Cell(conv.label(node.label), "header",
-                                          rowspan=col_depth - depth))
-
-    heads(table.columns, 0)
-    col_paths = [".".join(k for k in (*[n.key for n in chain], leaf.key) if k)
-                 for node in table.columns for chain, leaf in node.leaves()]
-    body: list[tuple[Cell, ...]] = []
-
-    def values(prefix: str) -> list[Cell]:
-        return [_value(facts, f"{prefix}.{c}") for c in col_paths]
-
-    def stubs(nodes: tuple[Node, ...], depth: int, prefix: str, pending: list[Cell]) -> None:
-        for node in nodes:
-            path = f"{prefix}.{node.key}" if node.key else prefix
-            if node.children:
-                group = Cell(conv.label(node.label), "stub", rowspan=_count(node))
-                stubs(node.children, depth + 1, path, [*pending, group])
-                pending = []
-            else:
-                leaf = Cell(conv.label(node.label), "stub", colspan=stub - depth)
-                body.append((*pending, leaf, *values(path)))
-                pending = []
-
-    if table.rows:
-        stubs(table.rows, 0, table.key, [])
-    else:
-        body.append(tuple(values(table.key)))
-    rows = tuple(tuple(r) for r in header) + tuple(body)
-    cols = stub + len(col_paths)
-    return Table(table.key, cols, rows, col_depth, _widths(table, cols), _title(table, conv))
-
-
-def _indicators(table: TableSpec, facts: Facts, conv: Converter) -> Table:
-    rows: list[tuple[Cell, ...]] = [
-        tuple(Cell(conv.label(c), "header") for c in table.indicator_columns)
-    ]
-    for row in table.indicator_rows:
-        label = Cell(conv.label(row.label), "stub", indent=row.indent)
-        unit = Cell(conv.label(row.unit or ""), "unit")
-        if row.heading:
-            rows.append((label, unit, Cell("", "value")))
-        else:
-            rows.append((label, unit, _value(facts, f"{table.key}.{row.key}")))
-    return Table(table.key, len(table.indicator_columns), tuple(rows), 1,
-                 _widths(table, len(table.indicator_columns)), _title(table, conv))
-
-
-def _widths(table: TableSpec, cols: int) -> tuple[float, ...]:
-    return table.widths if len(table.widths) == cols else ()
-
-
-def _title(table: TableSpec, conv: Converter) -> str | None:
-    return conv.label(table.title) if table.title else None
-
+    """The table in the document model, laid out by its kind (``gxgen.kinds``)."""
+    return table.shape.layout(table, facts.value, conv)

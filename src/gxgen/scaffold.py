@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gxgen import editions
-from gxgen.editions import Edition, Node, TableSpec
+from gxgen.editions import Edition, TableSpec
 from gxgen.facts import Value
 
 WIDTH = 44
@@ -145,84 +145,4 @@ def _record(edition: Edition, name: str, narrative: str | None, figures: _Figure
 
 
 def _table(table: TableSpec, figures: _Figures) -> list[str]:
-    out = [_line(0, f"{table.key}:", table.label)]
-    base = table.key
-    if table.kind == "blocks":
-        for block in table.blocks:
-            out.append(f"  # {block.caption}")
-            for row in block.rows:
-                na = "；不适用填 na" if row.na else ""
-                path = f"{base}.{row.key}"
-                if len(block.fields) == 1:
-                    out.append(_line(2, f"{row.key}: {figures(path)}",
-                                     f"{row.label} {block.fields[0].label}{na}"))
-                    continue
-                given = [figures(f"{path}.{f.key}") for f in block.fields]
-                body = "na" if set(given) == {"na"} else "{" + ", ".join(
-                    f"{f.key}: {v}" for f, v in zip(block.fields, given, strict=True)) + "}"
-                labels = "、".join(f.label + (f"（{f.unit}）" if f.unit else "")
-                                  for f in block.fields)
-                out.append(_line(2, f"{row.key}: {body}", f"{row.label}：{labels}{na}"))
-    elif table.kind == "matrix":
-        leaves = [leaf for n in table.columns for _, leaf in n.leaves()]
-        if table.rows:
-            shown = leaves if figures.totals else [leaf for leaf in leaves if not leaf.total]
-            totals = [leaf for leaf in leaves if leaf.total]
-            names = ", ".join(leaf.label for leaf in shown)
-            extra = "" if figures.totals or not totals else \
-                f"（{'、'.join(t.label for t in totals)}可省略，自动计算）"
-            out.append(f"  # 每行依次填：{names}{extra}")
-            width = max(len(figures(c.path)) for c in table.cells)
-            out += _rows(table.rows, [leaf.key for leaf in shown], base, figures, width, 2)
-        else:
-            out += _column_groups(table.columns, base, figures, 2)
-    elif table.kind == "indicators":
-        for row in table.indicator_rows:
-            label = row.label.strip()
-            if row.heading:
-                out.append(f"  # {label}")
-            else:
-                unit = f"（{row.unit}）" if row.unit else ""
-                out.append(_line(2, f"{row.key}: {figures(f'{base}.{row.key}')}",
-                                 f"{label}{unit}"))
-    return out
-
-
-def _rows(nodes: tuple[Node, ...], columns: list[str | None], prefix: str, figures: _Figures,
-          width: int, indent: int) -> list[str]:
-    out: list[str] = []
-    pad = max((len(n.key) for n in nodes if n.key and not n.children), default=0) + 1
-    for node in nodes:
-        path = f"{prefix}.{node.key}" if node.key else prefix
-        if node.children:
-            if node.key:
-                out.append(_line(indent, f"{node.key}:", node.label))
-                out += _rows(node.children, columns, path, figures, width, indent + 2)
-            else:
-                out.append(" " * indent + f"# {node.label}")
-                out += _rows(node.children, columns, path, figures, width, indent)
-            continue
-        row = "[" + ", ".join(figures(f"{path}.{c}").rjust(width) for c in columns) + "]"
-        key = f"{node.key}:".ljust(pad)
-        if node.total and not figures.totals:
-            out.append(_line(indent, f"# {key} {row}", f"{node.label}：可省略，自动计算"))
-        else:
-            out.append(_line(indent, f"{key} {row}", node.label))
-    return out
-
-
-def _column_groups(nodes: tuple[Node, ...], prefix: str, figures: _Figures,
-                   indent: int) -> list[str]:
-    out: list[str] = []
-    for node in nodes:
-        path = f"{prefix}.{node.key}" if node.key else prefix
-        if node.key and all(not c.children for c in node.children):
-            shown = [c for c in node.children if figures.totals or not c.total]
-            values = ", ".join(f"{c.key}: {figures(f'{path}.{c.key}')}" for c in shown)
-            labels = "、".join(c.label for c in shown)
-            auto = "" if figures.totals else "（总计自动计算）"
-            out.append(_line(indent, f"{node.key}: {{{values}}}", f"{node.label}：{labels}{auto}"))
-        elif node.children:
-            out.append(" " * indent + f"# {node.label}")
-            out += _column_groups(node.children, path, figures, indent)
-    return out
+    return [_line(0, f"{table.key}:", table.label), *table.shape.scaffold(table, figures, _line)]

@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 
 from gxgen import editions
-from gxgen.editions import Edition, Node, TableSpec
+from gxgen.editions import Edition, TableSpec
 from gxgen.findings import Finding
 from gxgen.loader import Loaded, PathKey
 from gxgen.messages import closest, nested
@@ -84,86 +84,27 @@ def _obj(title: str, description: str, props: dict[str, Any], nullable: bool = F
     }
 
 
-def _columns_schema(table: TableSpec, nodes: tuple[Node, ...], title: str, desc: str,
-                    na: bool = False) -> dict[str, Any]:
-    """The value of one row: a mapping following the keyed column tree, or — where all
-    children are leaves — a list in column order (totals last and optional)."""
-    props: dict[str, Any] = {}
-    flat: list[Node] = []
+class _Parts:
+    """The value and object schemas a table kind composes its schema from."""
 
-    def collect(ns: tuple[Node, ...]) -> None:
-        for n in ns:
-            if n.key and n.children:
-                props[n.key] = _columns_schema(table, n.children, n.label, f"{desc} {n.label}")
-            elif n.children:
-                collect(n.children)
-            else:
-                flat.append(n)
-                props[n.key] = _value(table.value, na, n.label, f"{desc} {n.label}")
+    na = NA
 
-    collect(nodes)
-    schema: dict[str, Any] = {
-        "title": title,
-        "description": desc,
-        "type": ["object", "array"] if flat and len(flat) == len(props) else "object",
-        "properties": props,
-        "additionalProperties": False,
-    }
-    if flat and len(flat) == len(props):
-        plain = [n for n in flat if not n.total]
-        schema["items"] = VALUE_SCHEMAS[table.value]
-        schema["minItems"] = len(plain)
-        schema["maxItems"] = len(flat)
-    return schema
+    @staticmethod
+    def value(value_type: str, na: bool, title: str, description: str) -> dict[str, Any]:
+        return _value(value_type, na, title, description)
 
+    @staticmethod
+    def item(value_type: str) -> dict[str, Any]:
+        return VALUE_SCHEMAS[value_type]
 
-def _rows_schema(table: TableSpec, nodes: tuple[Node, ...]) -> dict[str, Any]:
-    props: dict[str, Any] = {}
-    for n in nodes:
-        if n.key and n.children:
-            props[n.key] = _obj(n.label, n.label, _rows_schema(table, n.children))
-        elif n.children:
-            props.update(_rows_schema(table, n.children))
-        else:
-            props[n.key] = _columns_schema(table, table.columns, n.label, n.label)
-    return props
+    @staticmethod
+    def obj(title: str, description: str, props: dict[str, Any]) -> dict[str, Any]:
+        return _obj(title, description, props)
 
 
 def table_schema(table: TableSpec) -> dict[str, Any]:
     props: dict[str, Any] = {"text": _narrative("说明文字", f"{table.label}表格前的说明文字")}
-    if table.kind == "blocks":
-        for block in table.blocks:
-            for row in block.rows:
-                desc = f"{block.caption} {row.label}"
-                if len(block.fields) == 1:
-                    fld = block.fields[0]
-                    props[row.key] = _value(fld.value, row.na, row.label, f"{desc} {fld.label}")
-                    continue
-                cols = {f.key: _value(f.value, row.na, f.label, f"{desc} {f.label}")
-                        for f in block.fields}
-                row_schema = _obj(row.label, desc, cols)
-                row_schema["type"] = ["object", "array", *(["string"] if row.na else [])]
-                row_schema.update(
-                    prefixItems=[{"anyOf": [VALUE_SCHEMAS[f.value], {"const": NA}]} if row.na
-                                 else VALUE_SCHEMAS[f.value] for f in block.fields],
-                    minItems=len(block.fields), maxItems=len(block.fields),
-                )
-                if row.na:
-                    row_schema["pattern"] = f"^{NA}$"
-                props[row.key] = row_schema
-    elif table.kind == "matrix":
-        if table.rows:
-            props.update(_rows_schema(table, table.rows))
-        else:
-            whole = _columns_schema(table, table.columns, table.label, table.label)
-            props.update(whole["properties"])
-    elif table.kind == "indicators":
-        for row in table.indicator_rows:
-            if not row.heading:
-                unit = f"（单位：{row.unit}）" if row.unit else ""
-                label = row.label.replace("\n", "").strip()
-                props[row.key] = _value(row.value or table.value, False, label,
-                                        f"{table.label} {label}{unit}")
+    props.update(table.shape.schema(table, _Parts()))
     return _obj(table.label, table.label, props, nullable=True)
 
 
@@ -350,7 +291,7 @@ def where(edition: Edition, path: PathKey) -> str:
         under = [c for c in table.cells if c.path.startswith(dotted + ".")]
         rows = {c.row for c in under}
         name = under[0].row_label if len(rows) == 1 and under[0].row_label else ""
-        name = name or _node_label((*table.rows, *table.columns), path[1:])
+        name = name or table.shape.group_label(tuple(k for k in path[1:] if isinstance(k, str)))
         if not name and len(path) > 1:
             name = ".".join(str(p) for p in path[1:])
         return f"{number}{table.label}" + (f" {name}" if name else "")
@@ -362,21 +303,6 @@ def where(edition: Edition, path: PathKey) -> str:
         label = edition.field_label(str(path[0]))
     index = next((p for p in path if isinstance(p, int)), None)
     return label + (f" 第{index + 1}项" if index is not None else "")
-
-
-def _node_label(nodes: tuple[Node, ...], keys: PathKey) -> str:
-    """The label of the keyed row or column group at ``keys`` (``withheld`` → （三）不予公开)."""
-    keys = tuple(k for k in keys if not isinstance(k, int))
-    if not keys:
-        return ""
-    for node in nodes:
-        if node.key == keys[0]:
-            return node.label if len(keys) == 1 else _node_label(node.children, keys[1:])
-        if not node.key and node.children:
-            found = _node_label(node.children, keys)
-            if found:
-                return found
-    return ""
 
 
 def _findings(error: jsonschema.ValidationError, loaded: Loaded,

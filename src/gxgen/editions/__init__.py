@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
@@ -19,97 +18,12 @@ import jsonschema
 import yaml
 from referencing import Registry, Resource
 
+from gxgen import keys, kinds
+from gxgen.kinds.base import Block, CellSpec, Field, Node, Row, TableKind
 from gxgen.numbering import section_number
 
-
-@dataclass(frozen=True)
-class Field:
-    """A column of a blocks table, or a field of a record."""
-
-    key: str
-    label: str
-    value: str = "count"
-    unit: str | None = None
-    """Printed after the figure when the header carries no unit (2019 采购总金额: "109994元")."""
-
-
-@dataclass(frozen=True)
-class Node:
-    """A row or column label in a matrix table (a tree: groups hold children)."""
-
-    label: str
-    key: str | None = None
-    short: str | None = None
-    total: str | None = None
-    """Rule id when this leaf is the sum of the other leaves of its parent group."""
-    children: tuple[Node, ...] = ()
-
-    def leaves(self) -> Iterator[tuple[tuple[Node, ...], Node]]:
-        """Yield ``(ancestors, leaf)`` pairs, ancestors outermost first (self included)."""
-        if not self.children:
-            yield (), self
-            return
-        for child in self.children:
-            for chain, leaf in child.leaves():
-                yield (self, *chain), leaf
-
-    @property
-    def name(self) -> str:
-        return self.short or self.label
-
-
-def _leaves(nodes: tuple[Node, ...]) -> list[tuple[tuple[Node, ...], Node]]:
-    return [pair for node in nodes for pair in node.leaves()]
-
-
-def _keys(chain: tuple[Node, ...], leaf: Node) -> tuple[str, ...]:
-    return tuple(n.key for n in (*chain, leaf) if n.key)
-
-
-@dataclass(frozen=True)
-class Row:
-    """A row of a blocks or indicator table."""
-
-    key: str
-    label: str
-    na: bool = False
-    unit: str | None = None
-    indent: int = 0
-    heading: bool = False
-    """A label-only row (``（二）通过不同渠道…`` with unit ``——``): no value of its own."""
-    value: str | None = None
-    """Value type of an indicator row when it differs from the table's (专项经费 in 万元)."""
-
-
-@dataclass(frozen=True)
-class Block:
-    caption: str
-    fields: tuple[Field, ...]
-    rows: tuple[Row, ...]
-
-
-@dataclass(frozen=True)
-class CellSpec:
-    """One statutory figure: where it lives in the facts and what it is called."""
-
-    path: str
-    """Dotted facts path, e.g. ``applications.withheld.state_secret.natural``."""
-    table: str
-    row: tuple[str, ...]
-    """Keys of the row part of the path (may be empty: 复议/诉讼 has one unlabelled row)."""
-    col: tuple[str, ...]
-    """Keys of the column part of the path (empty for single-field rows)."""
-    value: str
-    row_label: str
-    col_label: str
-    na: bool = False
-    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """For a total: ``(rule id, facts paths summed)`` for each dimension it totals (the
-    （七）总计 cell of the 总计 column totals both its column and its row)."""
-
-    @property
-    def total(self) -> bool:
-        return bool(self.sums)
+__all__ = ["Block", "CellSpec", "Edition", "Field", "Node", "Row", "Section", "TableSpec",
+           "table_from_data"]
 
 
 @dataclass(frozen=True)
@@ -155,147 +69,40 @@ class Stock:
 
 @dataclass(frozen=True)
 class TableSpec:
+    """A statutory table: what every kind has (key, label, rules, widths) and its ``shape``,
+    the kind's own fields and behaviour (``gxgen.kinds``)."""
+
     key: str
-    kind: str
     label: str
+    shape: TableKind
     code: str = ""
     carry: Carry | None = None
     stock: Stock | None = None
-    value: str = "count"
-    corner: str | None = None
-    stub: str | None = None
     widths: tuple[float, ...] = ()
     title: str | None = None
-    columns: tuple[Node, ...] = ()
-    rows: tuple[Node, ...] = ()
-    blocks: tuple[Block, ...] = ()
-    indicator_rows: tuple[Row, ...] = ()
-    indicator_columns: tuple[str, ...] = ()
     balance: Balance | None = None
     checks: tuple[Check, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return self.shape.name
 
     @functools.cached_property
     def cells(self) -> tuple[CellSpec, ...]:
         """Every value cell of the table, in reading order."""
-        if self.kind == "blocks":
-            return tuple(self._block_cells())
-        if self.kind == "matrix":
-            return tuple(self._matrix_cells())
-        if self.kind == "indicators":
-            return tuple(
-                CellSpec(
-                    path=f"{self.key}.{row.key}",
-                    table=self.key,
-                    row=(row.key,),
-                    col=(),
-                    value=row.value or self.value,
-                    row_label=row.label.replace("\n", "").strip(),
-                    col_label="",
-                )
-                for row in self.indicator_rows
-                if not row.heading
-            )
-        raise ValueError(f"unknown table kind {self.kind!r}")
-
-    def _block_cells(self) -> Iterator[CellSpec]:
-        for block in self.blocks:
-            single = len(block.fields) == 1
-            for row in block.rows:
-                for fld in block.fields:
-                    col = () if single else (fld.key,)
-                    yield CellSpec(
-                        path=".".join((self.key, row.key, *col)),
-                        table=self.key,
-                        row=(row.key,),
-                        col=col,
-                        value=fld.value,
-                        row_label=row.label,
-                        col_label=fld.label,
-                        na=row.na,
-                    )
-
-    def _matrix_cells(self) -> Iterator[CellSpec]:
-        row_leaves = _leaves(self.rows) or [((), Node(label=""))]
-        col_leaves = _leaves(self.columns)
-        for rchain, rleaf in row_leaves:
-            rkeys = _keys(rchain, rleaf)
-            for cchain, cleaf in col_leaves:
-                ckeys = _keys(cchain, cleaf)
-                sums = []
-                if rleaf.total:
-                    sums.append((
-                        self._rule(rchain, rleaf),
-                        tuple(
-                            ".".join((self.key, *_keys(ch, lf), *ckeys))
-                            for ch, lf in self._siblings(self.rows, rchain, rleaf)
-                        ),
-                    ))
-                if cleaf.total:
-                    sums.append((
-                        self._rule(cchain, cleaf),
-                        tuple(
-                            ".".join((self.key, *rkeys, *_keys(ch, lf)))
-                            for ch, lf in self._siblings(self.columns, cchain, cleaf)
-                        ),
-                    ))
-                yield CellSpec(
-                    path=".".join((self.key, *rkeys, *ckeys)),
-                    table=self.key,
-                    row=rkeys,
-                    col=ckeys,
-                    value=self.value,
-                    row_label=rleaf.name,
-                    col_label=cleaf.name if not cchain else _col_name(cchain, cleaf),
-                    sums=tuple(sums),
-                )
-
-    @staticmethod
-    def _rule(chain: tuple[Node, ...], leaf: Node) -> str:
-        if isinstance(leaf.total, str):
-            return leaf.total
-        for node in reversed(chain):
-            if node.total:
-                return node.total
-        raise ValueError(f"total {leaf.label!r} has no rule id")
-
-    @staticmethod
-    def _siblings(
-        roots: tuple[Node, ...], chain: tuple[Node, ...], leaf: Node
-    ) -> list[tuple[tuple[Node, ...], Node]]:
-        """The non-total leaves under the total's parent group (the parts it sums)."""
-        scope = _leaves(chain[-1].children) if chain else _leaves(roots)
-        return [(chain + ch, lf) for ch, lf in scope if not lf.total]
+        return tuple(self.shape.cells(self))
 
     def cell(self, path: str) -> CellSpec:
         return self.cell_index[path]
 
     def labels(self) -> frozenset[str]:
         """Every fixed text of the table (its traditional forms are looked up, not converted)."""
-        out = {self.label, self.title, self.corner, self.stub, *self.indicator_columns}
-
-        def nodes(items: tuple[Node, ...]) -> None:
-            for node in items:
-                out.update((node.label, node.short))
-                nodes(node.children)
-
-        nodes(self.columns)
-        nodes(self.rows)
-        for block in self.blocks:
-            out.add(block.caption)
-            out.update(x for f in block.fields for x in (f.label, f.unit))
-            out.update(x for r in block.rows for x in (r.label, r.unit))
-        out.update(x for r in self.indicator_rows for x in (r.label, r.unit))
+        out = {self.label, self.title, *self.shape.labels()}
         return frozenset(x for x in out if x)
 
     @functools.cached_property
     def cell_index(self) -> dict[str, CellSpec]:
         return {c.path: c for c in self.cells}
-
-
-def _col_name(chain: tuple[Node, ...], leaf: Node) -> str:
-    """A column's name for messages: keyed group names + the leaf (``行政复议·总计``)."""
-    named = [n.name for n in chain if n.key]
-    return "·".join((*named, leaf.name))
 
 
 @dataclass(frozen=True)
@@ -430,66 +237,20 @@ def _record_path(common: dict[str, Any], record: str) -> str:
     raise KeyError(record)
 
 
-def _node(data: dict[str, Any]) -> Node:
-    total = data.get("total")
-    return Node(
-        label=data["label"],
-        key=data.get("key"),
-        short=data.get("short"),
-        total=(data.get("total_rule") or None) if total is None else total,
-        children=tuple(_node(c) for c in data.get("children", ())),
-    )
-
-
-def _fix_total(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
-    """``total: true`` leaves become ``total: <rule of the nearest group with total_rule>``."""
-
-    def walk(node: Node, rule: str | None) -> Node:
-        if node.children:
-            inherited = node.total if isinstance(node.total, str) else rule
-            children = tuple(walk(c, inherited) for c in node.children)
-            return replace(node, total=None, children=children)
-        if node.total is True:
-            if not rule:
-                raise ValueError(f"total {node.label!r} has no total_rule above it")
-            return replace(node, total=rule)
-        return node
-
-    return tuple(walk(n, None) for n in nodes)
-
-
 def table_from_data(key: str, data: dict[str, Any]) -> TableSpec:
     """Build a ``TableSpec`` from its data declaration (built-in or an extension file)."""
-    kind = data["kind"]
     balance = data.get("balance")
     carry, stock = data.get("carry"), data.get("stock")
     return TableSpec(
         key=key,
-        kind=kind,
         label=data["label"],
+        shape=kinds.get(data["kind"]).from_data(data),
         code=data.get("code", ""),
         carry=Carry(carry["id"], carry["into"], carry["from"]) if carry else None,
         stock=Stock(stock["id"], tuple(stock["rows"]), stock["stock"], stock["added"],
                     stock["removed"]) if stock else None,
-        value=data.get("value", "count"),
-        corner=data.get("corner"),
-        stub=data.get("stub"),
         widths=tuple(float(w) for w in data.get("widths", ())),
         title=data.get("title"),
-        columns=_fix_total(tuple(_node(c) for c in data.get("columns", ()))) if kind == "matrix"
-        else (),
-        rows=_fix_total(tuple(_node(r) for r in data.get("rows", ()))) if kind == "matrix" else (),
-        blocks=tuple(
-            Block(
-                caption=b["caption"],
-                fields=tuple(Field(**f) for f in b["fields"]),
-                rows=tuple(Row(**r) for r in b["rows"]),
-            )
-            for b in data.get("blocks", ())
-        ),
-        indicator_rows=tuple(Row(**r) for r in data.get("rows", ())) if kind == "indicators"
-        else (),
-        indicator_columns=tuple(data.get("columns", ())) if kind == "indicators" else (),
         balance=Balance(balance["id"], tuple(balance["left"]), tuple(balance["right"]))
         if balance else None,
         checks=tuple(
@@ -504,9 +265,9 @@ def _read(name: str) -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-@functools.cache
 def common() -> dict[str, Any]:
-    return _read("common.yaml")
+    """What every edition shares (``common.yaml``; read once, by ``gxgen.keys``)."""
+    return keys.common()
 
 
 @functools.cache
@@ -550,14 +311,11 @@ def _value_types() -> dict[str, ValueType]:
 VALUE_TYPES: dict[str, ValueType] = _value_types()
 """Every value type by name, in declaration order."""
 
-TOTAL_KEY: str = common()["keys"]["total"]
-"""The facts key of a total row or column (``applications.new.total``)."""
+TOTAL_KEY = keys.TOTAL_KEY
 
-NA: str = common()["keys"]["na"]
-"""The value of a figure that does not apply (printed ``NA_PRINTED``)."""
+NA = keys.NA
 
-NA_PRINTED: str = common()["keys"]["na_printed"]
-"""What the report prints for a figure that does not apply: "/"."""
+NA_PRINTED = keys.NA_PRINTED
 
 DEADLINES: dict[str, Deadline] = {
     kind: Deadline(int(d["month"]), int(d["day"]), d["basis"])
