@@ -416,6 +416,19 @@ def apply(edition: Edition, ext: Extension, ref: Ref) -> tuple[Edition | None, l
         elif key in edition.fields:
             problems.add(("tables", key), "ext_field_taken", on_key=True, key=key,
                          label=edition.field_label(key))
+    result = _retitle(_place(edition, ext, problems), ext, problems)
+    if problems.findings:
+        return None, problems.findings
+    own = edition.own_labels
+    if is_path(ref.text):
+        own = own.union(*(t.labels() for _, t in ext.tables),
+                        (p.title for p in ext.placements if p.title), (t for _, t in ext.titles))
+    return replace(result, extensions=(*edition.extensions, ref.text), own_labels=own), []
+
+
+def _place(edition: Edition, ext: Extension, problems: _Problems) -> Edition:
+    """``edition`` with each of ``ext``'s placements made: tables added to an existing
+    section, or a new section after the one named."""
     specs = dict(ext.tables)
     result = edition
     for place in ext.placements:
@@ -443,6 +456,12 @@ def apply(edition: Edition, ext: Extension, ref: Ref) -> tuple[Edition | None, l
             result = result.with_tables(place.after or "",
                                         Section(place.key, place.title or "", tables=place.tables),
                                         subset)
+    return result
+
+
+def _retitle(edition: Edition, ext: Extension, problems: _Problems) -> Edition:
+    """``ext``'s ``titles:``: a title over a table that already exists."""
+    result = edition
     for i, (table, title) in enumerate(ext.titles):
         if table not in result.tables:
             problems.add(("titles", i, "table"), "ext_no_table", table=table,
@@ -451,13 +470,7 @@ def apply(edition: Edition, ext: Extension, ref: Ref) -> tuple[Edition | None, l
         tables = dict(result.tables)
         tables[table] = replace(tables[table], title=title)
         result = replace(result, tables=tables)
-    if problems.findings:
-        return None, problems.findings
-    own = edition.own_labels
-    if is_path(ref.text):
-        own = own.union(*(t.labels() for _, t in ext.tables),
-                        (p.title for p in ext.placements if p.title), (t for _, t in ext.titles))
-    return replace(result, extensions=(*edition.extensions, ref.text), own_labels=own), []
+    return result
 
 
 _APPLIED: dict[tuple[int, tuple[tuple[str, str], ...]], tuple[Edition, Edition]] = {}
