@@ -255,13 +255,17 @@ def test_alias_of_a_scalar_is_allowed() -> None:
     assert loader.loads("a: &n 5\nb: *n\n").data == {"a": 5, "b": 5}
 
 
+GUARD = 30
+"""Seconds: a guard against a hang or a blow-up, not a speed target (that is benchmarks/)."""
+
+
 def test_alias_bomb_is_refused_fast() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     start = time.perf_counter()
     err = fail("\n".join(lines) + "\n")
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < GUARD
     assert (err.finding.code, err.finding.line) == ("alias", 2)
 
 
@@ -271,7 +275,7 @@ def test_deep_nesting_is_refused(opening: str) -> None:
     text = "a: " + opening * 10_000 + closing * 10_000 + "\n"
     start = time.perf_counter()
     err = fail(text)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < GUARD
     assert err.finding.code in ("too_deep", "syntax")
 
 
@@ -286,7 +290,7 @@ def test_too_many_values_stop_early() -> None:
     assert len(text) < loader.MAX_BYTES
     start = time.perf_counter()
     err = fail(text)
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < GUARD
     assert err.finding.code == "too_many_values" and err.finding.line == 1
     assert str(loader.MAX_NODES) in message(err)
 
@@ -306,7 +310,7 @@ def test_ten_megabytes_are_refused_fast(tmp_path: Path) -> None:
     start = time.perf_counter()
     with pytest.raises(LoadError) as info:
         loader.read(path)
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < GUARD
     assert info.value.finding.code == "too_large"
     assert str(loader.MAX_BYTES // 1024) in info.value.finding.message("zh")
 
