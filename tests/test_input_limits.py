@@ -159,7 +159,7 @@ def test_alias_amplification_is_refused_at_the_alias(tmp_path: Path) -> None:
     path = write(tmp_path / "2022.yaml", text)
     start = time.monotonic()
     result = check.check_file(path)
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 30  # a guard against a blow-up, not a speed target
     assert codes(result.findings) == ["too_much_text"]
     # the anchor and nine uses make 1 000 000 characters, with the rest of the file a few
     # hundred more: the ninth use crosses the limit, and the finding is at that use
@@ -205,7 +205,7 @@ def test_huge_extension_table_is_refused_fast() -> None:
     raw = _matrix_definition(1990, 1990).encode("utf-8")
     start = time.monotonic()
     ext, findings = extensions.parse(raw, "big.yaml")
-    assert time.monotonic() - start < 15
+    assert time.monotonic() - start < 30  # a guard against a blow-up, not a speed target
     assert ext is None and len(findings) == 1
     assert findings[0].line == 3 and "3960100" in findings[0].message()
     assert f"超过上限 {extensions.MAX_CELLS}" in findings[0].message()
