@@ -359,7 +359,8 @@ def _plain_tree(root: yaml.Node) -> bool:
 
 
 class _Refused(Exception):
-    def __init__(self, code: str, mark: yaml.Mark, **params: Any):
+    def __init__(self, code: str, mark: Any, **params: Any):
+        """``mark``: the event's start mark (libyaml's or PyYAML's class)."""
         super().__init__(code)
         self.code = code
         self.mark = mark
@@ -378,7 +379,7 @@ class _Composer(yaml.SafeLoader):
         self.depth = 0
         self.text = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -426,6 +427,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self._tag(node, "tag:yaml.org,2002:seq")
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         value = self._scalar(node)
         if isinstance(value, str):
             self.marks.styles[path] = node.style or ""

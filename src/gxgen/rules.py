@@ -122,7 +122,7 @@ def balance(facts: Facts, table: TableSpec) -> list[Finding]:
                                                                          *rule.right))):
             continue
 
-        def side(rows: Iterable[str], col: tuple[str, ...] = col) -> tuple[str, int]:
+        def side(rows: Iterable[str], col: tuple[str, ...] = col) -> tuple[str, int | Decimal]:
             terms = [(r, facts.number(".".join((table.key, r, *col)))) for r in rows]
             expr = "+".join(f"{_row_name(table, r)}({_fmt(v)})" for r, v in terms)
             return expr, sum((v for _, v in terms), 0)
@@ -242,7 +242,7 @@ def _bare(text: str) -> str:
 
 def _empty_items(facts: Facts, key: str, where: str) -> list[Finding]:
     """A sub-heading whose text is still empty (as ``gxgen init`` leaves them)."""
-    out = []
+    out: list[Finding] = []
     value = facts.data.get(key)
     if not isinstance(value, list):
         return out

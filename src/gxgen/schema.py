@@ -305,6 +305,12 @@ def where(edition: Edition, path: PathKey) -> str:
     return label + (f" 第{index + 1}项" if index is not None else "")
 
 
+def _schema_of(error: jsonschema.ValidationError) -> dict[str, Any]:
+    """The (sub)schema an error is about, as a mapping (a boolean schema has no properties)."""
+    schema = error.schema
+    return dict(schema) if isinstance(schema, dict) else {}
+
+
 def _findings(error: jsonschema.ValidationError, loaded: Loaded,
               edition: Edition) -> list[Finding]:
     path: PathKey = tuple(error.absolute_path)
@@ -319,7 +325,7 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
 
     found = fault(error)
     if found.kind == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(_schema_of(error).get("properties", {}))
         out = []
         for key in found.keys:
             match = closest(key, allowed)
@@ -333,10 +339,10 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
         return out
     if found.kind == "required":
         key = found.keys[0]
-        label = error.schema.get("properties", {}).get(key, {}).get("title", key)
+        label = _schema_of(error).get("properties", {}).get(key, {}).get("title", key)
         return [finding("missing_key", path, where=where(edition, path), key=key, label=label)]
     if error.validator in ("minItems", "maxItems") and isinstance(error.instance, list):
-        props = error.schema.get("properties", {})
+        props = _schema_of(error).get("properties", {})
         plain = [k for k in props if not _is_total_key(k)]
         return [finding("bad_row_length", path, where=where(edition, path), n=len(plain),
                         m=len(props), columns="、".join(props[k]["title"] for k in plain),
@@ -361,7 +367,7 @@ def _findings(error: jsonschema.ValidationError, loaded: Loaded,
         return [finding(hinted, path, rule=rule, where=edition.cell_name(cell),
                         expected=expected, actual=actual, hint=hint)]
     code, hint = _hinted(error.instance)
-    return [finding(code, path, where=where(edition, path), expected=_expected(error.schema),
+    return [finding(code, path, where=where(edition, path), expected=_expected(_schema_of(error)),
                     actual=actual, hint=hint)]
 
 
@@ -388,7 +394,8 @@ def _beyond_limit(error: jsonschema.ValidationError) -> bool:
     """A figure past ``MAX_COUNT`` or ``MAX_WAN_YUAN`` (not a negative count: that is
     ``*-NONNEG``)."""
     bound = error.validator_value
-    return error.validator == "maximum" or (error.validator == "minimum" and bound < 0)
+    return error.validator == "maximum" or (
+        error.validator == "minimum" and isinstance(bound, (int, float)) and bound < 0)
 
 
 def _is_total_key(key: str) -> bool:

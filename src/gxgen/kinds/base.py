@@ -184,7 +184,8 @@ class SchemaParts(Protocol):
 class Problems(Protocol):
     """Where a definition check reports (``extensions._Problems``)."""
 
-    def add(self, path: PathKey, zh: str, en: str, key: bool = False) -> None: ...
+    def add(self, path: PathKey, code: str, on_key: bool = False,
+            where: PathKey | None = None, **params: Any) -> None: ...
 
     def dup(self, seen: dict[str, PathKey], key: str, path: PathKey, what: str) -> None: ...
 
