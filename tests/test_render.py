@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from clirun import gxgen
+from conftest import facts_2021, write
 from extract import docx_tables, html_tables, md_pipe_tables, model_rows
 
 from gxgen import render as rendering
@@ -163,3 +164,13 @@ def test_output_folder_with_trailing_slash_and_readable_files(demo: Path, tmp_pa
     written = target / "2022.md"
     assert written.is_file()
     assert written.stat().st_mode & 0o044 == 0o044, "readable by a web server"
+
+
+def test_previous_with_several_files_is_refused_as_in_validate(tmp_path: Path) -> None:
+    a = write(tmp_path / "a" / "2022.yaml", facts_2021())
+    b = write(tmp_path / "b" / "2022.yaml", facts_2021())
+    for command in (["validate"], ["render", "--format", "md"]):
+        result = gxgen(*command, a, b, "--previous", a)
+        assert result.exit_code == 2, command
+        assert "--previous" in result.output
+    assert not (tmp_path / "a" / "2022.md").exists()

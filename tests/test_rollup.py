@@ -176,3 +176,17 @@ def test_extension_tables_are_summed_and_declared(tmp_path: Path) -> None:
     for path in extra:
         value = single.values[path]
         assert result.facts.values[path] == (value if value == "na" else 2 * value), path
+
+
+
+def test_two_2021_files_that_differ_in_extensions_are_named_as_such(tmp_path: Path) -> None:
+    """Both are 〔2021〕30号: the refusal names the extension tables, not the 2019 edition."""
+    write(tmp_path / "a" / "2022.yaml", facts_2021(agency="某区甲局"))
+    from test_extensions import zhejiang
+
+    write(tmp_path / "b" / "2022.yaml", zhejiang(facts_2021(agency="某区乙局")))
+    result = gxgen("rollup", tmp_path / "a" / "2022.yaml", tmp_path / "b" / "2022.yaml",
+                   "--agency", "某区", "--year", "2022")
+    assert result.exit_code == 1, result.output
+    assert "〔2019〕60号" not in result.stderr
+    assert "扩展表 zhejiang" in result.stderr

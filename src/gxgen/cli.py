@@ -175,6 +175,8 @@ def render(files: tuple[str, ...], fmts: tuple[str, ...], variants: tuple[str, .
     from gxgen.variants import resolve
 
     lang = lang_of(lang)
+    if previous and len(files) > 1:  # the same rule as validate's
+        raise click.UsageError(message("usage_previous_one_file", lang))
     chosen_formats = rendering.formats(fmts)
     chosen_variants = resolve(variants)
     if template is not None:

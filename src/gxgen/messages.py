@@ -464,10 +464,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{n} facts file(s) have errors; nothing summed (fix them first):",
     ),
     "rollup_mixed_editions": (
-        "不能汇总不同格式的报告（国办公开办函〔2021〕30号与〔2019〕60号的表格不同）：",
-        "cannot sum reports of different editions (the 2021 and 2019 tables differ):",
+        "不能汇总不同格式的报告（格式版本或扩展表不同，表格不一致）：",
+        "cannot sum reports whose tables differ (another edition or other extension "
+        "tables):",
     ),
-    "rollup_file_edition": ("  {file}：{edition} 格式", "  {file}: edition {edition}"),
+    "rollup_file_edition": (
+        "  {file}：{edition} 格式{tables}", "  {file}: edition {edition}{tables}",
+    ),
+    "rollup_file_extensions": ("，扩展表 {names}", ", extension tables {names}"),
     "rollup_mixed_years": (
         "不能汇总不同年度的报告：以下文件不是 {year} 年度：",
         "cannot sum reports of different years; these are not for {year}:",

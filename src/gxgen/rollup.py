@@ -22,7 +22,7 @@ import yaml
 from gxgen.editions import NA, Edition
 from gxgen.facts import Facts, Value
 from gxgen.findings import Finding, has_errors
-from gxgen.messages import render
+from gxgen.messages import listed, nested, render
 from gxgen.scaffold import scaffold
 
 TO_WRITE = "【待填写】"
@@ -100,7 +100,10 @@ def gather(paths: Sequence[str | Path], year: int, exclude: Sequence[str | Path]
     editions = {_shape(f.edition) for f in loaded}
     if len(editions) > 1:
         raise RollupError([render("rollup_mixed_editions", lang, {}), *(
-            render("rollup_file_edition", lang, {"file": f.file, "edition": f.edition.id})
+            render("rollup_file_edition", lang, {
+                "file": f.file, "edition": f.edition.id,
+                "tables": nested("rollup_file_extensions", names=listed(f.edition.extensions))
+                if f.edition.extensions else ""})
             for f in loaded)])
     wrong = [f for f in loaded if f.year != year]
     if wrong:
