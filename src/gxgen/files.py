@@ -92,17 +92,10 @@ def is_facts_file(path: str | Path) -> bool:
         return True
     if kind_of(path) != "file":
         return False
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+    first = head(path)
+    if not first:
         return False
-    try:
-        head = os.read(fd, SNIFF_BYTES)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return _looks_like_facts(head)
+    return _looks_like_facts(first)
 
 
 def _looks_like_facts(head: bytes) -> bool:
@@ -121,9 +114,48 @@ def _looks_like_facts(head: bytes) -> bool:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
         # cut at 64 KB mid-document: judge by the top-level keys present in what was read
-        keys = {line.split(":", 1)[0].strip() for line in text.splitlines()
-                if line[:1].isalpha() and ":" in line}
+        keys = top_keys(head)
         return "edition" in keys or {"agency", "year"} <= keys
     except Exception:  # noqa: BLE001 - odd YAML (tags, recursion) is simply not facts
         return False
     return isinstance(data, dict) and ("edition" in data or {"agency", "year"} <= data.keys())
+
+
+def head(path: str | Path) -> bytes | None:
+    """The first ``SNIFF_BYTES`` of a regular file, opened without blocking; ``None`` when
+    it turns out not to be a regular file. An unreadable file gives ``b""``: it is then
+    treated as facts, so that the check reports why it cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return os.read(fd, SNIFF_BYTES)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def top_keys(head: bytes) -> set[str]:
+    """The top-level keys of block-style YAML, read line by line from the start of a file:
+    enough to tell what a file is without parsing it (it may be cut mid-document, or use
+    tags such as mkdocs' ``!!python/name`` that a safe loader refuses)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return set()
+    keys = set()
+    for line in text.splitlines():
+        if not line or line[0] in " \t#%?-[]{}!&*|>@`,":
+            continue
+        key, colon, rest = line.partition(":")
+        if colon and (not rest or rest[0] in " \t"):
+            keys.add(key.strip().strip("'\""))
+    return keys

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from gxgen import files
+from gxgen.files import top_keys
 from gxgen.messages import render as message
 
 SUFFIXES = (".yaml", ".yml")
@@ -84,7 +84,6 @@ FACTS_KEYS = frozenset({"edition", "agency", "year", "applications"})
 """A YAML file with none of these top-level keys is not a facts file (``mkdocs.yml``)."""
 EXTENSION_KEY = "extension"
 """The top-level key of an extension definition, which the README keeps beside the facts."""
-SNIFF_BYTES = files.SNIFF_BYTES
 
 
 @dataclass(frozen=True)
@@ -124,53 +123,13 @@ def _is_facts_name(name: str) -> bool:
     return not name.startswith(".") and name.lower().endswith(SUFFIXES)
 
 
-def top_keys(head: bytes) -> set[str]:
-    """The top-level keys of block-style YAML, read line by line from the start of a file:
-    enough to tell what a file is without parsing it (it may be cut mid-document, or use
-    tags such as mkdocs' ``!!python/name`` that a safe loader refuses)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = head.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        return set()
-    keys = set()
-    for line in text.splitlines():
-        if not line or line[0] in " \t#%?-[]{}!&*|>@`,":
-            continue
-        key, colon, rest = line.partition(":")
-        if colon and (not rest or rest[0] in " \t"):
-            keys.add(key.strip().strip("'\""))
-    return keys
-
-
-def _head(path: Path) -> bytes | None:
-    """The first ``SNIFF_BYTES`` of a regular file, opened without blocking; ``None`` when
-    it turns out not to be a regular file. An unreadable file gives ``b""``: it is then
-    treated as facts, so that the check reports why it cannot be read."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return b""
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return os.read(fd, SNIFF_BYTES)
-    except OSError:
-        return b""
-    finally:
-        os.close(fd)
-
-
 def sort_of(path: Path) -> str:
     """What a file found in the tree is: ``special`` (not a regular file: never opened),
     ``facts``, or the message code of a file that is not a report. What cannot be told
     (undecodable, no top-level key) counts as facts, so its problem is reported."""
     if files.kind_of(path) != "file":
         return "special"
-    head = _head(path)
+    head = files.head(path)
     if head is None:
         return "special"
     keys = top_keys(head)
